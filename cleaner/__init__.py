@@ -1,0 +1,1 @@
+"""cleaner: strips site chrome from scraped Indonesian news."""

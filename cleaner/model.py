@@ -1,0 +1,154 @@
+"""The shipped model: plain numpy arrays plus a JSON manifest, verified on load, scored with numpy.
+
+No pickle anywhere: arrays are read with `allow_pickle=False`, and the manifest's checksum and
+feature contract must match before a model is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from cleaner import features
+from cleaner.fixtures import LABELS
+from cleaner.sequence import viterbi
+
+ARRAYS_FILE = "model.npz"
+MANIFEST_FILE = "manifest.json"
+RETRAIN_HINT = "retrain it with `cleaner train ../shared/corpus --output models/`"
+
+# Context window of first-stage probabilities that the second stage sees: three lines each way
+# covers a `Baca Juga` line, its headline and the paragraph after.
+STACK_OFFSETS = (-3, -2, -1, 1, 2, 3)
+
+
+class ModelError(RuntimeError):
+    """A model file that is missing, damaged or made for other features."""
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One linear layer: standardised dense features and hashed sparse tokens to label logits."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    w_dense: np.ndarray
+    w_sparse: np.ndarray
+    bias: np.ndarray
+
+    def logits(self, dense: np.ndarray, ids: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        out = ((dense - self.mean) / self.scale) @ self.w_dense + self.bias
+        if len(ids):
+            summed = np.vstack([np.zeros((1, out.shape[1])), np.cumsum(self.w_sparse[ids], axis=0)])
+            out += summed[offsets[1:]] - summed[offsets[:-1]]
+        return out
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    z = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
+def stack_features(probs: np.ndarray, dense: np.ndarray) -> np.ndarray:
+    """Second-stage input: the first stage's label probabilities around each line, plus its own."""
+    n, k = probs.shape
+    pad = 3
+    padded = np.vstack([np.zeros((pad, k + 1)), np.column_stack([probs, np.ones(n)]), np.zeros((pad, k + 1))])
+    blocks = [probs] + [padded[pad + o: pad + o + n] for o in STACK_OFFSETS] + [dense]
+    return np.hstack(blocks)
+
+
+@dataclass(frozen=True)
+class Model:
+    first: Stage
+    second: Stage
+    transitions: np.ndarray  # (labels, labels) log-probabilities, weighted
+    start: np.ndarray  # (labels,) log-probabilities, weighted
+    prior: np.ndarray  # (labels,) log of label frequencies in training
+    prior_weight: float
+    manifest: dict
+
+    def probabilities(self, feats: features.DocFeatures) -> np.ndarray:
+        """Per-line label probabilities from the two stacked stages (no sequence decoding)."""
+        first = softmax(self.first.logits(feats.dense, feats.sparse_ids, feats.sparse_offsets))
+        stacked = stack_features(first, feats.dense)
+        return softmax(self.second.logits(stacked, feats.sparse_ids, feats.sparse_offsets))
+
+    def label(self, feats: features.DocFeatures) -> tuple[np.ndarray, np.ndarray]:
+        """Label indices of each line (Viterbi over the probabilities) and their probabilities."""
+        probs = self.probabilities(feats)
+        if len(probs) == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        emissions = np.log(np.clip(probs, 1e-9, 1.0)) - self.prior_weight * self.prior
+        path = viterbi(emissions, self.transitions, self.start)
+        return path, probs[np.arange(len(path)), path]
+
+
+STAGE_FIELDS = ("mean", "scale", "w_dense", "w_sparse", "bias")
+
+
+def to_arrays(model: Model) -> dict:
+    arrays = {f"first_{f}": getattr(model.first, f) for f in STAGE_FIELDS}
+    arrays.update({f"second_{f}": getattr(model.second, f) for f in STAGE_FIELDS})
+    arrays.update(transitions=model.transitions, start=model.start, prior=model.prior)
+    return arrays
+
+
+def save(model: Model, folder: Path) -> None:
+    """Write the arrays and the manifest (with the arrays' checksum); same model, same bytes."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    arrays_path = folder / ARRAYS_FILE
+    # np.savez writes zip entries with fixed timestamps, so the bytes depend only on the arrays.
+    np.savez_compressed(arrays_path, **{k: np.ascontiguousarray(v, dtype=np.float32) for k, v in to_arrays(model).items()})
+    manifest = dict(model.manifest, sha256=hashlib.sha256(arrays_path.read_bytes()).hexdigest())
+    (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def default_folder():
+    """The model shipped inside the installed package (`models/` of the checkout)."""
+    try:
+        return resources.files("cleaner.models")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "models"
+
+
+def load(folder=None) -> Model:
+    """Load and verify a model folder; raise ModelError with a way out when it does not fit."""
+    folder = default_folder() if folder is None else Path(folder)
+    try:
+        manifest = json.loads(folder.joinpath(MANIFEST_FILE).read_text(encoding="utf-8"))
+        raw = folder.joinpath(ARRAYS_FILE).read_bytes()
+    except (OSError, ValueError) as err:
+        raise ModelError(f"cannot read the model in {folder}: {err}; {RETRAIN_HINT}") from None
+    if not isinstance(manifest, dict) or hashlib.sha256(raw).hexdigest() != manifest.get("sha256"):
+        raise ModelError(f"the model in {folder} does not match its manifest checksum; {RETRAIN_HINT}")
+    if manifest.get("feature_version") != features.FEATURE_VERSION or manifest.get("labels") != list(LABELS):
+        raise ModelError(
+            f"the model in {folder} was trained for feature version {manifest.get('feature_version')}, "
+            f"this cleaner computes version {features.FEATURE_VERSION}; {RETRAIN_HINT}"
+        )
+    if manifest.get("dense_features") != len(features.DENSE_NAMES) or manifest.get("hash_buckets") != features.HASH_BUCKETS:
+        raise ModelError(f"the model in {folder} has another feature layout; {RETRAIN_HINT}")
+    import io
+
+    try:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as data:
+            arrays = {k: data[k].astype(np.float64) for k in data.files}
+        model = Model(
+            first=Stage(*(arrays[f"first_{f}"] for f in STAGE_FIELDS)),
+            second=Stage(*(arrays[f"second_{f}"] for f in STAGE_FIELDS)),
+            transitions=arrays["transitions"],
+            start=arrays["start"],
+            prior=arrays["prior"],
+            prior_weight=float(manifest["prior_weight"]),
+            manifest=manifest,
+        )
+    except (KeyError, ValueError, TypeError) as err:
+        raise ModelError(f"the model in {folder} is damaged ({err}); {RETRAIN_HINT}") from None
+    return model
