@@ -32,6 +32,14 @@ NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
 PROSE_MIN_WORDS = 10
 PROSE_MIN_STOPWORD_SHARE = 0.12
 
+# Lengths are capped where paragraphs end: a whole article glued into one line must look like a
+# long paragraph, not like a point far outside anything the model was fitted on.
+MAX_CHARS = 800
+MAX_WORDS = 120
+
+# Characters compared when looking for a line that repeats the start of its neighbour.
+HEAD_CHARS = 40
+
 _WORD = re.compile(r"\w+")
 _DAY = r"(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad)"
 _MONTH = (
@@ -43,11 +51,13 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _TIME = re.compile(r"(?<!\d)\d{1,2}[:.]\d{2}(?!\d)")
-_ZONE = re.compile(r"\b(?:WIB|WITA|WIT|GMT)\b")
+_ZONE = re.compile(r"\b(?:WIB|WITA|WIT|GMT)\b", re.IGNORECASE)
+_RELATIVE_TIME = re.compile(r"\b\d+\s+(?:detik|menit|jam|hari|minggu|bulan|tahun)\s+(?:yang\s+)?lalu\b", re.IGNORECASE)
 _DURATION = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
 _END_CODE = re.compile(r"^[(\[]\s*[\w*.\-]{1,15}(?:\s*/\s*[\w*.\-]{1,15}){0,3}\s*[)\]]$")
 _URL = re.compile(r"https?://|www\.|\.(?:com|id|co|net)/", re.IGNORECASE)
-_DATELINE = re.compile(r"^[A-Z][\w.'’/ ]{0,40}?(?:,\s*[\w.'’()/ ]{1,40}?)?\s*(?:\([\w .]+\)\s*)?[-–—]{1,2}(?:\s|$)")
+# A dash right after the place may be glued to the next word by the scraper ("Jakarta -Jadwal").
+_DATELINE = re.compile(r"^[A-Z][\w.'’/ ]{0,40}?(?:,\s*[\w.'’()/ ]{1,40}?)?\s*(?:\([\w .]+\)\s*)?[-–—]{1,2}(?:\s|$|(?=[A-Z]))")
 _CREDIT = re.compile(r"[(\[][^()\[\]]{0,60}/[^()\[\]]{0,60}[)\]]\s*$|\((?:foto|dok|ist)[^)]*\)\s*$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?][\"”’')]*$")
 _DIGIT = re.compile(r"\d")
@@ -62,12 +72,13 @@ INTRINSIC_NAMES = (
     "titlecase_share", "digit_share", "stopword_share", "comma_count", "pipe_count", "has_url",
     "has_handle", "has_hashtag", "has_date", "has_time", "has_zone", "is_duration", "is_number",
     "is_end_code", "has_dateline", "has_credit", "chrome_cue", "chrome_cue_start", "meta_cue",
-    "meta_cue_start", "caption_cue", "caption_cue_start", "is_prose", "in_parens",
+    "meta_cue_start", "caption_cue", "caption_cue_start", "is_prose", "in_parens", "nav_word", "nav_word_short",
+    "no_letters", "ends_ellipsis", "relative_time", "date_only",
 )
 CONTEXT_NAMES = (
     "rel_position", "from_end", "log_lines", "repeats", "blank_before", "blank_after", "in_prose_region",
     "before_prose", "after_prose", "prose_window_3", "prose_window_8", "length_share", "is_first",
-    "is_last", "prev_same_shape", "next_same_shape", "dateline_seen",
+    "is_last", "prev_same_shape", "next_same_shape", "dateline_seen", "holds_next", "held_by_prev",
 )
 
 
@@ -85,6 +96,7 @@ class DocFeatures:
     dense: np.ndarray  # (lines, len(DENSE_NAMES)) float64
     sparse_ids: np.ndarray  # hashed token ids of all lines, concatenated
     sparse_offsets: np.ndarray  # (lines + 1,): line i owns sparse_ids[offsets[i]:offsets[i+1]]
+    lengths: np.ndarray  # (lines,) characters of each stripped line
 
 
 def _hash(token: str) -> int:
@@ -126,19 +138,22 @@ def intrinsic(text: str, lex: Lexicon) -> tuple[list[float], list[str]]:
     n_words = len(words)
     n_chars = len(stripped)
     lowered = stripped.lower()
-    letters = len(_LETTER.findall(stripped)) or 1
+    letters_found = len(_LETTER.findall(stripped))
+    letters = letters_found or 1
     stop = sum(1 for w in words if w.lower() in lex.stopwords)
     stop_share = stop / n_words if n_words else 0.0
     chrome = lex.chrome.search(lowered)
     meta = lex.meta.search(lowered)
     caption = lex.caption.search(lowered)
+    nav = lex.nav.search(lowered)
+    has_date = bool(_DATE.search(stripped))
     first = stripped[0]
     last = stripped[-1]
     titlecase = sum(1 for w in words if w[0].isupper()) / n_words if n_words else 0.0
     is_prose = n_words >= PROSE_MIN_WORDS and stop_share >= PROSE_MIN_STOPWORD_SHARE
     vec = [
-        math.log1p(n_chars),
-        math.log1p(n_words),
+        math.log1p(min(n_chars, MAX_CHARS)),
+        math.log1p(min(n_words, MAX_WORDS)),
         n_words == 1,
         n_words == 2,
         n_words == 3,
@@ -163,7 +178,7 @@ def intrinsic(text: str, lex: Lexicon) -> tuple[list[float], list[str]]:
         bool(_URL.search(stripped)),
         "@" in stripped,
         "#" in stripped,
-        bool(_DATE.search(stripped)),
+        has_date,
         bool(_TIME.search(stripped)),
         bool(_ZONE.search(stripped)),
         bool(_DURATION.match(stripped)),
@@ -179,6 +194,12 @@ def intrinsic(text: str, lex: Lexicon) -> tuple[list[float], list[str]]:
         caption is not None and caption.start() < 3,
         is_prose,
         first == "(" and last == ")",
+        nav is not None,
+        nav is not None and n_words <= 4,
+        letters_found == 0,
+        stripped.endswith(("...", "…")),
+        bool(_RELATIVE_TIME.search(stripped)),
+        has_date and n_words <= 8,
     ]
     return vec, sparse_tokens(stripped, words)
 
@@ -192,7 +213,7 @@ def document(lines: list[str], blank_before: list[bool], blank_after: list[bool]
     n = len(lines)
     n_intrinsic = len(INTRINSIC_NAMES)
     if n == 0:
-        return DocFeatures(np.zeros((0, len(DENSE_NAMES))), np.zeros(0, np.int64), np.zeros(1, np.int64))
+        return DocFeatures(np.zeros((0, len(DENSE_NAMES))), np.zeros(0, np.int64), np.zeros(1, np.int64), np.zeros(0))
     own = np.zeros((n, n_intrinsic))
     ids: list[int] = []
     offsets = [0]
@@ -221,6 +242,13 @@ def document(lines: list[str], blank_before: list[bool], blank_after: list[bool]
 
     lengths = np.array([len(t.strip()) for t in lines], dtype=float)
     shapes = [_shape(t)[:6] for t in lines]
+    # Some scrapers store a paragraph together with the rest of the article glued after it, then
+    # the paragraph alone: the long copy starts like the next line and is chrome.
+    heads = [t.strip()[:HEAD_CHARS] for t in lines]
+    holds_next = np.array([
+        i < n - 1 and len(heads[i]) == HEAD_CHARS and heads[i] == heads[i + 1] and lengths[i] > 1.5 * lengths[i + 1]
+        for i in range(n)
+    ])
     dateline_seen = np.cumsum(own[:, dateline_col] * prose) > 0
     context = np.column_stack([
         positions / max(n - 1, 1),
@@ -240,10 +268,12 @@ def document(lines: list[str], blank_before: list[bool], blank_after: list[bool]
         [i > 0 and shapes[i] == shapes[i - 1] for i in range(n)],
         [i < n - 1 and shapes[i] == shapes[i + 1] for i in range(n)],
         dateline_seen,
+        holds_next,
+        np.concatenate([[False], holds_next[:-1]]),
     ])
     blocks = [own, context]
     padded = np.vstack([np.zeros((2, n_intrinsic + 1)), np.column_stack([own, np.ones(n)]), np.zeros((2, n_intrinsic + 1))])
     for offset in NEIGHBOUR_OFFSETS:
         blocks.append(padded[2 + offset: 2 + offset + n])
     dense = np.hstack(blocks).astype(np.float64)
-    return DocFeatures(dense, np.asarray(ids, dtype=np.int64), np.asarray(offsets, dtype=np.int64))
+    return DocFeatures(dense, np.asarray(ids, dtype=np.int64), np.asarray(offsets, dtype=np.int64), lengths)

@@ -22,6 +22,7 @@ def _alternation(phrases: list[str]) -> re.Pattern:
 @dataclass(frozen=True)
 class Lexicon:
     chrome: re.Pattern
+    nav: re.Pattern
     meta: re.Pattern
     caption: re.Pattern
     stopwords: frozenset
@@ -32,6 +33,7 @@ def load() -> Lexicon:
     """The lexicon, compiled once per process on first use (never at import)."""
     return Lexicon(
         chrome=_alternation(_phrases("chrome_cues.txt")),
+        nav=_alternation(_phrases("nav_words.txt")),
         meta=_alternation(_phrases("meta_cues.txt")),
         caption=_alternation(_phrases("caption_cues.txt")),
         stopwords=frozenset(_phrases("stopwords.txt")),

@@ -7,7 +7,9 @@ feature contract must match before a model is used.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import zipfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -25,6 +27,10 @@ RETRAIN_HINT = "retrain it with `cleaner train ../shared/corpus --output models/
 # Context window of first-stage probabilities that the second stage sees: three lines each way
 # covers a `Baca Juga` line, its headline and the paragraph after.
 STACK_OFFSETS = (-3, -2, -1, 1, 2, 3)
+
+# Headlines of Indonesian news sites stay near 100 characters (the longest in the labelled data is
+# 100); a longer line is a paragraph, however much it sits where a title would.
+TITLE_MAX_CHARS = 200
 
 
 class ModelError(RuntimeError):
@@ -49,9 +55,55 @@ class Stage:
         return out
 
 
+@dataclass(frozen=True)
+class HiddenStage:
+    """One hidden ReLU layer over standardised dense features, then label logits."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    w_hidden: np.ndarray
+    b_hidden: np.ndarray
+    w_out: np.ndarray
+    b_out: np.ndarray
+
+    def logits(self, dense: np.ndarray, ids=None, offsets=None) -> np.ndarray:
+        hidden = np.maximum(((dense - self.mean) / self.scale) @ self.w_hidden + self.b_hidden, 0.0)
+        return hidden @ self.w_out + self.b_out
+
+
 def softmax(logits: np.ndarray) -> np.ndarray:
     z = np.exp(logits - logits.max(axis=1, keepdims=True))
     return z / z.sum(axis=1, keepdims=True)
+
+
+def _main_block(body: np.ndarray) -> tuple[int, int]:
+    """The run of lines with the largest total (p_body - 0.5): where the article most likely is.
+
+    An article is one block with interruptions; lines far outside it (glossaries, related
+    summaries) are chrome even when they read like prose.
+    """
+    best, best_span, total, start = 0.0, (0, -1), 0.0, 0
+    for i, value in enumerate(body - 0.5):
+        if total <= 0:
+            total, start = 0.0, i
+        total += value
+        if total > best:
+            best, best_span = total, (start, i)
+    return best_span
+
+
+def document_context(probs: np.ndarray) -> np.ndarray:
+    """Per-line place relative to the main block and to the likeliest title line."""
+    n = len(probs)
+    positions = np.arange(n)
+    lo, hi = _main_block(probs[:, LABELS.index("body")])
+    title_at = int(probs[:, LABELS.index("title")].argmax())
+    return np.column_stack([
+        (positions >= lo) & (positions <= hi),
+        np.log1p(np.maximum(lo - positions, 0)),
+        np.log1p(np.maximum(positions - hi, 0)),
+        np.sign(positions - title_at) * np.log1p(np.abs(positions - title_at)),
+    ]).astype(np.float64)
 
 
 def stack_features(probs: np.ndarray, dense: np.ndarray) -> np.ndarray:
@@ -59,14 +111,14 @@ def stack_features(probs: np.ndarray, dense: np.ndarray) -> np.ndarray:
     n, k = probs.shape
     pad = 3
     padded = np.vstack([np.zeros((pad, k + 1)), np.column_stack([probs, np.ones(n)]), np.zeros((pad, k + 1))])
-    blocks = [probs] + [padded[pad + o: pad + o + n] for o in STACK_OFFSETS] + [dense]
+    blocks = [probs] + [padded[pad + o: pad + o + n] for o in STACK_OFFSETS] + [document_context(probs), dense]
     return np.hstack(blocks)
 
 
 @dataclass(frozen=True)
 class Model:
     first: Stage
-    second: Stage
+    second: HiddenStage
     transitions: np.ndarray  # (labels, labels) log-probabilities, weighted
     start: np.ndarray  # (labels,) log-probabilities, weighted
     prior: np.ndarray  # (labels,) log of label frequencies in training
@@ -85,16 +137,18 @@ class Model:
         if len(probs) == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         emissions = np.log(np.clip(probs, 1e-9, 1.0)) - self.prior_weight * self.prior
+        emissions[feats.lengths > TITLE_MAX_CHARS, LABELS.index("title")] = -np.inf
         path = viterbi(emissions, self.transitions, self.start)
         return path, probs[np.arange(len(path)), path]
 
 
 STAGE_FIELDS = ("mean", "scale", "w_dense", "w_sparse", "bias")
+HIDDEN_FIELDS = ("mean", "scale", "w_hidden", "b_hidden", "w_out", "b_out")
 
 
 def to_arrays(model: Model) -> dict:
     arrays = {f"first_{f}": getattr(model.first, f) for f in STAGE_FIELDS}
-    arrays.update({f"second_{f}": getattr(model.second, f) for f in STAGE_FIELDS})
+    arrays.update({f"second_{f}": getattr(model.second, f) for f in HIDDEN_FIELDS})
     arrays.update(transitions=model.transitions, start=model.start, prior=model.prior)
     return arrays
 
@@ -104,8 +158,15 @@ def save(model: Model, folder: Path) -> None:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     arrays_path = folder / ARRAYS_FILE
-    # np.savez writes zip entries with fixed timestamps, so the bytes depend only on the arrays.
-    np.savez_compressed(arrays_path, **{k: np.ascontiguousarray(v, dtype=np.float32) for k, v in to_arrays(model).items()})
+    # Written by hand rather than with np.savez, whose zip entries carry the current time: with a
+    # fixed timestamp and sorted entries the bytes depend only on the arrays.
+    with zipfile.ZipFile(arrays_path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, value in sorted(to_arrays(model).items()):
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, np.ascontiguousarray(value, dtype=np.float32), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, buf.getvalue())
     manifest = dict(model.manifest, sha256=hashlib.sha256(arrays_path.read_bytes()).hexdigest())
     (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
@@ -135,20 +196,18 @@ def load(folder=None) -> Model:
         )
     if manifest.get("dense_features") != len(features.DENSE_NAMES) or manifest.get("hash_buckets") != features.HASH_BUCKETS:
         raise ModelError(f"the model in {folder} has another feature layout; {RETRAIN_HINT}")
-    import io
-
     try:
         with np.load(io.BytesIO(raw), allow_pickle=False) as data:
             arrays = {k: data[k].astype(np.float64) for k in data.files}
         model = Model(
             first=Stage(*(arrays[f"first_{f}"] for f in STAGE_FIELDS)),
-            second=Stage(*(arrays[f"second_{f}"] for f in STAGE_FIELDS)),
+            second=HiddenStage(*(arrays[f"second_{f}"] for f in HIDDEN_FIELDS)),
             transitions=arrays["transitions"],
             start=arrays["start"],
             prior=arrays["prior"],
             prior_weight=float(manifest["prior_weight"]),
             manifest=manifest,
         )
-    except (KeyError, ValueError, TypeError) as err:
+    except (KeyError, ValueError, TypeError, OSError, zipfile.BadZipFile) as err:
         raise ModelError(f"the model in {folder} is damaged ({err}); {RETRAIN_HINT}") from None
     return model

@@ -5,6 +5,7 @@ Seeded and deterministic: the same documents and parameters give the same model 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import platform
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from sklearn.linear_model import LogisticRegression
 
 from cleaner import features, lexicon
 from cleaner.fixtures import LABELS, LabelledDoc
-from cleaner.model import Model, Stage, softmax, stack_features
+from cleaner.model import HiddenStage, Model, Stage, softmax, stack_features
 from cleaner.segment import segment_lines
 
 SEED = 20241016
@@ -35,7 +36,11 @@ class Params:
     # swallowed by chrome when the transitions are added.
     prior_weight: float = 0.3
     transition_weight: float = 1.0
-    stack_folds: int = 5
+    stack_folds: int = 3
+    # Hidden units of the second stage: it combines the first stage's scores around a line with
+    # the line's own shape, where the interactions matter ("long prose" yet "first line").
+    hidden: int = 32
+    alpha: float = 1e-3
     seed: int = SEED
 
 
@@ -74,16 +79,35 @@ def fit_stage(dense: np.ndarray, sparse: sp.csr_matrix, y: np.ndarray, weights: 
     scale = dense.std(axis=0)
     scale[scale == 0] = 1.0
     x = sp.hstack([sp.csr_matrix((dense - mean) / scale), sparse]).tocsr()
-    clf = LogisticRegression(C=c, max_iter=3000, tol=1e-5, random_state=seed)
+    clf = LogisticRegression(C=c, max_iter=1000, tol=1e-4, random_state=seed)
     clf.fit(x, y, sample_weight=weights / weights.mean())
     # Labels absent from y still need a column: give them a very low logit.
     w = np.zeros((x.shape[1], len(LABELS)))
     b = np.full(len(LABELS), -30.0)
     for j, label in enumerate(clf.classes_):
         w[:, label] = clf.coef_[j] if len(clf.classes_) > 2 else (clf.coef_[0] if j else -clf.coef_[0])
-        b[label] = clf.intercept_[j] if len(clf.classes_) > 2 else (clf.intercept_[0] if j else -clf.intercept_[0])
+        b[label] = clf.intercept_[j] if len(clf.classes_) > 2 else (clf.intercepts_[0] if j else -clf.intercept_[0])
     d = dense.shape[1]
     return Stage(mean, scale, w[:d], w[d:], b)
+
+
+def fit_hidden(dense: np.ndarray, y: np.ndarray, params: Params) -> HiddenStage:
+    from sklearn.neural_network import MLPClassifier
+
+    mean = dense.mean(axis=0)
+    scale = dense.std(axis=0)
+    scale[scale == 0] = 1.0
+    clf = MLPClassifier(hidden_layer_sizes=(params.hidden,), alpha=params.alpha, max_iter=300,
+                        random_state=params.seed, early_stopping=False)
+    clf.fit((dense - mean) / scale, y)
+    if len(clf.classes_) < 3:
+        raise ValueError("training data needs at least three labels")
+    k = len(LABELS)
+    w2 = np.zeros((params.hidden, k))
+    b2 = np.full(k, -30.0)
+    w2[:, clf.classes_] = clf.coefs_[1]
+    b2[clf.classes_] = clf.intercepts_[1]
+    return HiddenStage(mean, scale, clf.coefs_[0], clf.intercepts_[0], w2, b2)
 
 
 def _site_folds(items: list[Prepared], k: int) -> list[int]:
@@ -133,7 +157,8 @@ def fit(docs: list[LabelledDoc], params: Params = Params(), prepared: list[Prepa
         for i, probs in zip(test_idx, _first_stage_probs(stage, [items[i] for i in test_idx])):
             oof[i] = probs
     stacked = np.vstack([stack_features(oof[i], items[i].feats.dense) for i in range(len(items))])
-    second = fit_stage(stacked, sparse, y, w, params.c_second, params.seed)
+    second = fit_hidden(stacked, y, params) if params.hidden else fit_stage(
+        stacked, sp.csr_matrix((len(y), features.HASH_BUCKETS)), y, w, params.c_second, params.seed)
 
     k = len(LABELS)
     trans = np.ones((k, k))
@@ -161,3 +186,8 @@ def fit(docs: list[LabelledDoc], params: Params = Params(), prepared: list[Prepa
     }
     return Model(first, second, params.transition_weight * trans, params.transition_weight * start, prior,
                  params.prior_weight, manifest)
+
+
+def with_scores(model: Model, scores: dict) -> Model:
+    """The model with its leave-one-site-out scores recorded in the manifest."""
+    return dataclasses.replace(model, manifest=dict(model.manifest, loso_scores=scores))

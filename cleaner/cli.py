@@ -1,0 +1,229 @@
+"""The command line: `cleaner [FILE|-]...` filters scraped text; `cleaner train` and `cleaner evaluate`.
+
+Data goes to stdout, messages to stderr.  Exit 0: all went well; 1: some input failed (the others
+were still written); 2: usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+COMMANDS = ("train", "evaluate")
+
+FILTER_EPILOG = """\
+commands:
+  cleaner train [DIR...]      learn a model from fixtures/ plus labelled corpus folders
+  cleaner evaluate DIR...     score a model (or leave-one-site-out training) on labelled folders
+  (see `cleaner train --help`, `cleaner evaluate --help`)
+
+examples:
+  cleaner < scraped.txt > clean.txt
+  cleaner --format json a.txt b.txt > articles.jsonl
+  cleaner --format tsv page.txt > fixtures/site/page.tsv   # then correct the labels
+
+exit status: 0 ok, 1 some input failed (the rest was written), 2 usage error
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _filter_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="cleaner",
+        description="Strip site chrome from scraped Indonesian news: print each article's own lines.",
+        epilog=FILTER_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("files", nargs="*", metavar="FILE", help="scraped text files; '-' or none reads stdin")
+    p.add_argument("-f", "--format", choices=("text", "json", "tsv"), default="text",
+                   help="text: the body; json: one object per document per line; tsv: every line labelled "
+                        "(the fixture format of LABELS.md, one document only)")
+    p.add_argument("--explain", action="store_true", help="with --format json, add every line's label and score")
+    p.add_argument("--strip-dateline", action="store_true",
+                   help="remove the 'JAKARTA, KOMPAS.com - ' lead from the body's first line")
+    p.add_argument("--now", metavar="ISO", help="reference time for relative dates such as '2 jam yang lalu'")
+    p.add_argument("--model", metavar="DIR", help="a model folder (default: the shipped model)")
+    p.add_argument("--max-bytes", type=int, metavar="N", help="refuse inputs larger than N bytes (default 50 MiB)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no messages except errors")
+    p.add_argument("--version", action="version", version=f"cleaner {_version()}")
+    return p
+
+
+def _version() -> str:
+    from cleaner import __version__
+
+    return __version__
+
+
+def _train_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="cleaner train", description="Learn a model from labelled documents (needs scikit-learn: "
+                "pip install 'cleaner[train]').")
+    p.add_argument("corpus", nargs="*", type=Path, help="folders of labelled .tsv documents (e.g. ../shared/corpus)")
+    p.add_argument("--fixtures", type=Path, default=Path("fixtures"), help="the project's own labelled documents")
+    p.add_argument("--no-fixtures", action="store_true", help="train without the fixtures")
+    p.add_argument("-o", "--output", type=Path, default=Path("models"), help="model folder to write (default models/)")
+    p.add_argument("-j", "--jobs", type=int, default=1, help="parallel workers for the cross-validated scores")
+    p.add_argument("--no-scores", action="store_true", help="skip leave-one-site-out scores in the manifest")
+    return p
+
+
+def _evaluate_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="cleaner evaluate", description="Score the cleaner on labelled documents: body token P/R/F1, "
+                "line accuracy, perfect documents and header fields, overall and per site.")
+    p.add_argument("corpus", nargs="+", type=Path, help="folders or files of labelled documents")
+    p.add_argument("--model", metavar="DIR", help="a model folder (default: the shipped model)")
+    p.add_argument("--loso", action="store_true", help="leave one site out: train without each site, score on it")
+    p.add_argument("--fixtures", type=Path, default=Path("fixtures"), help="extra training documents for --loso")
+    p.add_argument("--glued", action="store_true", help="include glued documents (<id>.gold.txt)")
+    p.add_argument("-j", "--jobs", type=int, default=1, help="parallel workers for --loso")
+    p.add_argument("--json", action="store_true", help="print the scores as JSON instead of a table")
+    return p
+
+
+def _message(text: str) -> None:
+    print(f"cleaner: {text}", file=sys.stderr)
+
+
+def _read(name: str) -> bytes:
+    if name == "-":
+        return sys.stdin.buffer.read()
+    with open(name, "rb") as fh:
+        return fh.read()
+
+
+def _run_filter(args) -> int:
+    from cleaner.config import DEFAULT_MAX_BYTES, Config
+    from cleaner.core import Cleaner, InputTooLargeError
+    from cleaner.decode import NotTextError
+    from cleaner.model import ModelError, load
+    from cleaner.render import render
+
+    files = args.files or ["-"]
+    if args.format == "tsv" and len(files) > 1:
+        _message("--format tsv writes one labelled document; give one input")
+        return EXIT_USAGE
+    try:
+        now = datetime.fromisoformat(args.now) if args.now else None
+    except ValueError:
+        _message(f"--now: not an ISO 8601 time: {args.now!r}")
+        return EXIT_USAGE
+    config = Config(strip_dateline=args.strip_dateline, now=now, max_bytes=args.max_bytes or DEFAULT_MAX_BYTES)
+    try:
+        cleaner = Cleaner(model=load(args.model) if args.model else None, config=config)
+    except ModelError as err:
+        _message(str(err))
+        return EXIT_FAILED
+    failed = 0
+    out = sys.stdout
+    for name in files:
+        label = "<stdin>" if name == "-" else name
+        try:
+            article = cleaner.clean(_read(name))
+        except (OSError, NotTextError, InputTooLargeError) as err:
+            failed += 1
+            reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
+            _message(f"{label}: {reason}")
+            continue
+        out.write(render(article, args.format, args.explain))
+    out.flush()
+    if failed and not args.quiet:
+        _message(f"{failed} of {len(files)} inputs failed")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _labelled(paths, glued: bool = False) -> list:
+    from cleaner.fixtures import iter_docs
+
+    return list(iter_docs(*paths, glued=glued))
+
+
+def _run_train(args) -> int:
+    try:
+        from cleaner import model, train
+    except ImportError as err:
+        _message(f"training needs scikit-learn ({err}); pip install 'cleaner[train]'")
+        return EXIT_FAILED
+    roots = list(args.corpus)
+    if not args.no_fixtures:
+        if not args.fixtures.is_dir():
+            _message(f"no fixtures folder at {args.fixtures} (give --fixtures DIR or --no-fixtures)")
+            return EXIT_USAGE
+        roots.insert(0, args.fixtures)
+    missing = [str(r) for r in roots if not r.exists()]
+    if missing:
+        _message(f"not found: {', '.join(missing)}")
+        return EXIT_USAGE
+    docs = _labelled(roots)
+    if not docs:
+        _message("no labelled documents found")
+        return EXIT_USAGE
+    _message(f"training on {len(docs)} documents from {len({d.site for d in docs})} sites")
+    fitted = train.fit(docs)
+    if not args.no_scores and args.corpus:
+        from cleaner.evaluate import loso
+
+        corpus_docs = _labelled(args.corpus)
+        fixtures = [] if args.no_fixtures else _labelled([args.fixtures])
+        _message("leave-one-site-out scores for the manifest ...")
+        report = loso(corpus_docs, fixtures, jobs=args.jobs)
+        fitted = train.with_scores(fitted, report.as_dict())
+    model.save(fitted, args.output)
+    _message(f"model written to {args.output}")
+    return EXIT_OK
+
+
+def _run_evaluate(args) -> int:
+    from cleaner.core import Cleaner
+    from cleaner.model import ModelError, load
+
+    missing = [str(r) for r in args.corpus if not r.exists()]
+    if missing:
+        _message(f"not found: {', '.join(missing)}")
+        return EXIT_USAGE
+    docs = _labelled(args.corpus, glued=args.glued)
+    if not docs:
+        _message("no labelled documents found")
+        return EXIT_USAGE
+    if args.loso:
+        from cleaner.evaluate import loso
+
+        fixtures = _labelled([args.fixtures]) if args.fixtures.is_dir() else []
+        report = loso(docs, fixtures, jobs=args.jobs)
+    else:
+        from cleaner.evaluate import evaluate
+
+        try:
+            cleaner = Cleaner(model=load(args.model) if args.model else None)
+        except ModelError as err:
+            _message(str(err))
+            return EXIT_FAILED
+        report = evaluate(docs, cleaner.clean)
+    print(json.dumps(report.as_dict(), indent=2) if args.json else report.table())
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        if argv and argv[0] == "train":
+            return _run_train(_train_parser().parse_args(argv[1:]))
+        if argv and argv[0] == "evaluate":
+            return _run_evaluate(_evaluate_parser().parse_args(argv[1:]))
+        return _run_filter(_filter_parser().parse_args(argv))
+    except BrokenPipeError:
+        # A closed pipe (`cleaner ... | head`) is the reader's choice, not an error: end quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,74 @@
+"""Bytes to text: encodings, line endings, and what counts as "not text"."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+# Share of control characters (other than tab and newlines) above which input is not text.
+# Real scraped pages carry a few stray ones; binary data carries many.
+MAX_CONTROL_SHARE = 0.01
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_NEWLINES = re.compile(r"\r\n?")
+
+
+class NotTextError(ValueError):
+    """Input that is not text in any encoding the cleaner reads."""
+
+
+def normalise_newlines(text: str) -> str:
+    """CRLF and lone CR become LF; nothing else is touched."""
+    return _NEWLINES.sub("\n", text) if "\r" in text else text
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a BOM shows as NUL bytes on every other position (for Latin script)."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even_nuls = data[0::2].count(0) / (len(data) / 2)
+    odd_nuls = data[1::2].count(0) / (len(data) / 2)
+    encoding = "utf-16-le" if odd_nuls > 0.4 and even_nuls < 0.05 else "utf-16-be" if even_nuls > 0.4 and odd_nuls < 0.05 else None
+    if encoding is None:
+        return None
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode_bytes(data: bytes) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise NotTextError("not text: a UTF-16 byte order mark followed by invalid UTF-16") from None
+    if b"\x00" in data:
+        text = _utf16_without_bom(data)
+        if text is None:
+            raise NotTextError("not text: binary data (NUL bytes)")
+        return text
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # Windows-1252 first: Indonesian pages saved on Windows use its curly quotes and dashes,
+        # which Latin-1 would turn into control characters.
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def decode(data: bytes | str) -> str:
+    """Text with `\\n` line endings; raises NotTextError for binary input."""
+    text = data if isinstance(data, str) else _decode_bytes(bytes(data))
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if text:
+        sample = text[:100_000]
+        if len(_CONTROL.findall(sample)) > MAX_CONTROL_SHARE * len(sample) + 2:
+            raise NotTextError("not text: too many control characters")
+    return normalise_newlines(text)

@@ -1,0 +1,1 @@
+"""The shipped model (arrays + manifest), installed as package data of `cleaner.models`."""

@@ -1,0 +1,73 @@
+"""The shipped model: plain arrays + manifest, verified on load; training seeded and deterministic."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cleaner import features
+from cleaner import model as model_io
+from cleaner.fixtures import iter_docs
+
+from .conftest import FIXTURES
+
+
+@pytest.fixture()
+def model_copy(tmp_path) -> Path:
+    src = model_io.default_folder()
+    for name in (model_io.ARRAYS_FILE, model_io.MANIFEST_FILE):
+        shutil.copyfile(str(src.joinpath(name)), tmp_path / name)
+    return tmp_path
+
+
+def test_shipped_model_loads_and_records_its_provenance():
+    m = model_io.load()
+    man = m.manifest
+    assert man["feature_version"] == features.FEATURE_VERSION
+    for key in ("labels", "training", "library_versions", "sha256", "params"):
+        assert key in man
+    assert man["training"]["fingerprint"] and man["training"]["documents"] >= 40
+
+
+def test_tampered_arrays_are_refused(model_copy):
+    path = model_copy / model_io.ARRAYS_FILE
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(model_io.ModelError, match="checksum"):
+        model_io.load(model_copy)
+
+
+def test_truncated_model_is_refused(model_copy):
+    path = model_copy / model_io.ARRAYS_FILE
+    path.write_bytes(path.read_bytes()[:100])
+    with pytest.raises(model_io.ModelError):
+        model_io.load(model_copy)
+
+
+def test_other_feature_version_is_refused_with_a_retrain_hint(model_copy):
+    man_path = model_copy / model_io.MANIFEST_FILE
+    man = json.loads(man_path.read_text())
+    man["feature_version"] = features.FEATURE_VERSION + 1
+    man_path.write_text(json.dumps(man))
+    with pytest.raises(model_io.ModelError, match="retrain"):
+        model_io.load(model_copy)
+
+
+def test_missing_model_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(model_io.ModelError, match="cannot read"):
+        model_io.load(tmp_path / "nothing")
+
+
+def test_training_is_deterministic(tmp_path):
+    pytest.importorskip("sklearn")
+    from cleaner import train
+
+    docs = list(iter_docs(FIXTURES))
+    params = train.Params(stack_folds=2)
+    model_io.save(train.fit(docs, params), tmp_path / "a")
+    model_io.save(train.fit(docs, params), tmp_path / "b")
+    assert (tmp_path / "a" / model_io.ARRAYS_FILE).read_bytes() == (tmp_path / "b" / model_io.ARRAYS_FILE).read_bytes()
