@@ -98,7 +98,16 @@ def evaluate(docs: Iterable[LabelledDoc], clean: Callable[[str], Article]) -> Re
     return report
 
 
-def loso(docs: list[LabelledDoc], extra: list[LabelledDoc], params=None, jobs: int = 1, progress=None) -> Report:
+def _score_site(site: str, training: list, docs: list[LabelledDoc], params) -> list[Article]:
+    """Train on `training` (prepared documents of other sites) and clean `docs` of `site`."""
+    from cleaner import train
+    from cleaner.core import Cleaner
+
+    cleaner = Cleaner(model=train.fit([], params or train.Params(), prepared=training))
+    return [cleaner.clean(d.text) for d in docs]
+
+
+def loso(docs: list[LabelledDoc], extra: list[LabelledDoc], params=None, jobs: int = 1) -> Report:
     """Leave one site out: for each site of `docs`, train on every other document and score it.
 
     `extra` documents (the fixtures) join every training set except their own site's.
@@ -107,20 +116,16 @@ def loso(docs: list[LabelledDoc], extra: list[LabelledDoc], params=None, jobs: i
 
     from cleaner import train
 
-    prepared = {id(d): train.prepare(d) for d in [*docs, *extra] if d.gold_body is None}
+    prepared = [train.prepare(d) for d in [*docs, *extra] if d.gold_body is None]
     sites = sorted({d.site for d in docs})
-
-    def run(site: str) -> list:
-        training = [prepared[id(d)] for d in [*docs, *extra] if d.site != site and id(d) in prepared]
-        model = train.fit([], params or train.Params(), prepared=training)
-        from cleaner.core import Cleaner
-
-        cleaner = Cleaner(model=model)
-        return [(i, cleaner.clean(d.text)) for i, d in enumerate(docs) if d.site == site]
-
+    results = Parallel(n_jobs=jobs)(
+        delayed(_score_site)(
+            site, [p for p in prepared if p.doc.site != site], [d for d in docs if d.site == site], params
+        )
+        for site in sites
+    )
     report = Report()
-    results = Parallel(n_jobs=jobs)(delayed(run)(s) for s in sites)
-    articles = dict(item for chunk in results for item in chunk)
-    for i, doc in enumerate(docs):
-        report.add(doc, articles[i])
+    for site, articles in zip(sites, results):
+        for doc, article in zip([d for d in docs if d.site == site], articles):
+            report.add(doc, article)
     return report

@@ -32,6 +32,11 @@ STACK_OFFSETS = (-3, -2, -1, 1, 2, 3)
 # 100); a longer line is a paragraph, however much it sits where a title would.
 TITLE_MAX_CHARS = 200
 
+# A scraped article page has at least one paragraph.  When decoding keeps no line, the likeliest
+# body line is kept after all, if it is paragraph-sized: single-paragraph articles (a whole story
+# in one line) otherwise vanish whenever their one line scores a little below another label.
+MIN_FALLBACK_BODY_CHARS = 80
+
 
 class ModelError(RuntimeError):
     """A model file that is missing, damaged or made for other features."""
@@ -39,7 +44,10 @@ class ModelError(RuntimeError):
 
 @dataclass(frozen=True)
 class Stage:
-    """One linear layer: standardised dense features and hashed sparse tokens to label logits."""
+    """One linear layer: standardised dense features and hashed sparse tokens to label logits.
+
+    A stage without sparse inputs has an empty `w_sparse` (0 rows).
+    """
 
     mean: np.ndarray
     scale: np.ndarray
@@ -49,26 +57,10 @@ class Stage:
 
     def logits(self, dense: np.ndarray, ids: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         out = ((dense - self.mean) / self.scale) @ self.w_dense + self.bias
-        if len(ids):
+        if len(ids) and len(self.w_sparse):
             summed = np.vstack([np.zeros((1, out.shape[1])), np.cumsum(self.w_sparse[ids], axis=0)])
             out += summed[offsets[1:]] - summed[offsets[:-1]]
         return out
-
-
-@dataclass(frozen=True)
-class HiddenStage:
-    """One hidden ReLU layer over standardised dense features, then label logits."""
-
-    mean: np.ndarray
-    scale: np.ndarray
-    w_hidden: np.ndarray
-    b_hidden: np.ndarray
-    w_out: np.ndarray
-    b_out: np.ndarray
-
-    def logits(self, dense: np.ndarray, ids=None, offsets=None) -> np.ndarray:
-        hidden = np.maximum(((dense - self.mean) / self.scale) @ self.w_hidden + self.b_hidden, 0.0)
-        return hidden @ self.w_out + self.b_out
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -118,7 +110,7 @@ def stack_features(probs: np.ndarray, dense: np.ndarray) -> np.ndarray:
 @dataclass(frozen=True)
 class Model:
     first: Stage
-    second: HiddenStage
+    second: Stage
     transitions: np.ndarray  # (labels, labels) log-probabilities, weighted
     start: np.ndarray  # (labels,) log-probabilities, weighted
     prior: np.ndarray  # (labels,) log of label frequencies in training
@@ -129,7 +121,7 @@ class Model:
         """Per-line label probabilities from the two stacked stages (no sequence decoding)."""
         first = softmax(self.first.logits(feats.dense, feats.sparse_ids, feats.sparse_offsets))
         stacked = stack_features(first, feats.dense)
-        return softmax(self.second.logits(stacked, feats.sparse_ids, feats.sparse_offsets))
+        return softmax(self.second.logits(stacked, feats.sparse_ids[:0], feats.sparse_offsets))
 
     def label(self, feats: features.DocFeatures) -> tuple[np.ndarray, np.ndarray]:
         """Label indices of each line (Viterbi over the probabilities) and their probabilities."""
@@ -139,16 +131,21 @@ class Model:
         emissions = np.log(np.clip(probs, 1e-9, 1.0)) - self.prior_weight * self.prior
         emissions[feats.lengths > TITLE_MAX_CHARS, LABELS.index("title")] = -np.inf
         path = viterbi(emissions, self.transitions, self.start)
+        body = LABELS.index("body")
+        if not (path == body).any():
+            candidates = np.where(feats.lengths >= MIN_FALLBACK_BODY_CHARS, probs[:, body], -1.0)
+            best = int(candidates.argmax())
+            if candidates[best] > 0:
+                path[best] = body
         return path, probs[np.arange(len(path)), path]
 
 
 STAGE_FIELDS = ("mean", "scale", "w_dense", "w_sparse", "bias")
-HIDDEN_FIELDS = ("mean", "scale", "w_hidden", "b_hidden", "w_out", "b_out")
 
 
 def to_arrays(model: Model) -> dict:
     arrays = {f"first_{f}": getattr(model.first, f) for f in STAGE_FIELDS}
-    arrays.update({f"second_{f}": getattr(model.second, f) for f in HIDDEN_FIELDS})
+    arrays.update({f"second_{f}": getattr(model.second, f) for f in STAGE_FIELDS})
     arrays.update(transitions=model.transitions, start=model.start, prior=model.prior)
     return arrays
 
@@ -201,7 +198,7 @@ def load(folder=None) -> Model:
             arrays = {k: data[k].astype(np.float64) for k in data.files}
         model = Model(
             first=Stage(*(arrays[f"first_{f}"] for f in STAGE_FIELDS)),
-            second=HiddenStage(*(arrays[f"second_{f}"] for f in HIDDEN_FIELDS)),
+            second=Stage(*(arrays[f"second_{f}"] for f in STAGE_FIELDS)),
             transitions=arrays["transitions"],
             start=arrays["start"],
             prior=arrays["prior"],
