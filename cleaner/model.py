@@ -37,6 +37,12 @@ TITLE_MAX_CHARS = 200
 # in one line) otherwise vanish whenever their one line scores a little below another label.
 MIN_FALLBACK_BODY_CHARS = 80
 
+# An article has one headline (LABELS.md: copies in share bars and related boxes are chrome).  The
+# likeliest title line becomes the title when its probability reaches this floor, even if chrome
+# outscored it: on unseen sites the title's probability is often spread thin, yet it stays the
+# likeliest headline of the page.
+TITLE_MIN_PROB = 0.05
+
 
 class ModelError(RuntimeError):
     """A model file that is missing, damaged or made for other features."""
@@ -131,6 +137,7 @@ class Model:
         emissions = np.log(np.clip(probs, 1e-9, 1.0)) - self.prior_weight * self.prior
         emissions[feats.lengths > TITLE_MAX_CHARS, LABELS.index("title")] = -np.inf
         path = viterbi(emissions, self.transitions, self.start)
+        self._one_title(path, probs, feats.lengths)
         body = LABELS.index("body")
         if not (path == body).any():
             candidates = np.where(feats.lengths >= MIN_FALLBACK_BODY_CHARS, probs[:, body], -1.0)
@@ -138,6 +145,16 @@ class Model:
             if candidates[best] > 0:
                 path[best] = body
         return path, probs[np.arange(len(path)), path]
+
+
+    @staticmethod
+    def _one_title(path: np.ndarray, probs: np.ndarray, lengths: np.ndarray) -> None:
+        title, body, chrome = LABELS.index("title"), LABELS.index("body"), LABELS.index("chrome")
+        p_title = np.where(lengths <= TITLE_MAX_CHARS, probs[:, title], 0.0)
+        best = int(p_title.argmax())
+        path[(path == title) & (np.arange(len(path)) != best)] = chrome
+        if p_title[best] >= TITLE_MIN_PROB and (path[best] != body or p_title[best] > probs[best, body]):
+            path[best] = title
 
 
 STAGE_FIELDS = ("mean", "scale", "w_dense", "w_sparse", "bias")
