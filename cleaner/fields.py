@@ -778,11 +778,41 @@ def _safe(fn, default):
         return default
 
 
+# Lines between the headline and the first paragraph (and this many before the headline) form the
+# header zone, where a date line or a byline value is the article's own even when the classifier
+# called it chrome: sites print the same date shapes in their related lists, which makes the line
+# alone ambiguous, but its place is not.
+HEADER_LINES_BEFORE_TITLE = 1
+
+
+def _header_zone_meta(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Lines with header-zone date lines and byline values read as meta (for fields only)."""
+    title_at = next((i for i, (_, label) in enumerate(lines) if label == "title"), None)
+    body_at = next((i for i, (_, label) in enumerate(lines) if label == "body"), len(lines))
+    zone = range(max(title_at - HEADER_LINES_BEFORE_TITLE, 0), body_at) if title_at is not None else range(0)
+    out = list(lines)
+    for i, (text, label) in enumerate(out):
+        if label != "chrome":
+            continue
+        # A byline printed as a label line and a value line ("Editor" / ": Ervan Hardoko").
+        after_label = i > 0 and out[i - 1][1] == "meta" and _bare_label(out[i - 1][0]) and len(text) < MAX_META_CHARS
+        in_zone = i in zone and (_is_date_line(text[:MAX_META_CHARS]) or text.lstrip().startswith((":", "：")))
+        if after_label or in_zone:
+            out[i] = (text, "meta")
+    return out
+
+
+def _bare_label(text: str) -> bool:
+    m = _LABEL.match(text.strip()[:MAX_META_CHARS])
+    return bool(m) and not m["value"].strip()
+
+
 def extract(lines: Sequence[tuple[str, str]], now: datetime | None = None) -> Fields:
     """lines: (text, label) of the document's non-blank lines in order, label in title/meta/body/caption/chrome."""
     lines = _safe(lambda: _normalise(lines), [])
     if not lines:
         return EMPTY
+    lines = _safe(lambda: _header_zone_meta(lines), lines)
     if not isinstance(now, datetime):
         now = None
     meta = [text[:MAX_META_CHARS] for text, label in lines if label == "meta"]
