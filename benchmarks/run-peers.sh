@@ -12,8 +12,6 @@ if [ ! -x "$venv/bin/python" ]; then
     "$venv/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
 fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check \
-    -r "$repo/benchmarks/requirements-peers.txt" numpy
+    -r "$repo/benchmarks/requirements-peers.txt" "$repo[train]"
 
-# cleaner is not pip-installable yet: import it from the work tree.
-export PYTHONPATH="$repo${PYTHONPATH:+:$PYTHONPATH}"
 exec "$venv/bin/python" "$repo/benchmarks/peers.py" "$@"

@@ -63,7 +63,7 @@ def main() -> int:
     traf = shutil.which("trafilatura")
     if traf:
         rows.append(("trafilatura CLI < seed", median_wall([traf], seed, args.runs)))
-    print("| start-up (median wall, %d runs) | seconds |\n|---|---:|" % args.runs)
+    print(f"| start-up (median wall, {args.runs} runs) | seconds |\n|---|---:|")
     for name, secs in rows:
         print(f"| {name} | {secs:.3f} |")
 

@@ -12,4 +12,6 @@ from cleaner.model import ModelError
 
 __version__ = "0.1.0"
 
-__all__ = ["Article", "Cleaner", "Config", "InputTooLargeError", "Line", "ModelError", "NotTextError", "clean", "__version__"]
+__all__ = [
+    "Article", "Cleaner", "Config", "InputTooLargeError", "Line", "ModelError", "NotTextError", "clean", "__version__",
+]

@@ -28,8 +28,11 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
     even_nuls = data[0::2].count(0) / (len(data) / 2)
     odd_nuls = data[1::2].count(0) / (len(data) / 2)
-    encoding = "utf-16-le" if odd_nuls > 0.4 and even_nuls < 0.05 else "utf-16-be" if even_nuls > 0.4 and odd_nuls < 0.05 else None
-    if encoding is None:
+    if odd_nuls > 0.4 and even_nuls < 0.05:
+        encoding = "utf-16-le"
+    elif even_nuls > 0.4 and odd_nuls < 0.05:
+        encoding = "utf-16-be"
+    else:
         return None
     try:
         return data.decode(encoding)

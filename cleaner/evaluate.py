@@ -6,8 +6,8 @@ cleaner does on sites it has never seen.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from cleaner.core import Article
 from cleaner.fixtures import LabelledDoc

@@ -441,7 +441,10 @@ def _match_dateline(text: str) -> _Dateline | None:
 
 
 def strip_dateline(text: str) -> str:
-    """Remove a leading 'JAKARTA, KOMPAS.com - ' / 'Jakarta -' / 'Liputan6.com, Jakarta -' / 'Jakarta (ANTARA) - ' dateline lead from a body line; unchanged if none."""
+    """Remove a leading dateline from a body line; unchanged if none.
+
+    'JAKARTA, KOMPAS.com - ', 'Jakarta -', 'Liputan6.com, Jakarta -', 'Jakarta (ANTARA) - ' ...
+    """
     if not isinstance(text, str):
         return text
     try:

@@ -7,9 +7,9 @@ scraped text) beside `<id>.gold.txt` (header lines, then the gold body).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 LABELS = ("title", "meta", "body", "caption", "chrome")
 
@@ -90,13 +90,10 @@ def parse_gold(scraped: str, gold: str, doc_id: str = "") -> LabelledDoc:
     headers: dict = {}
     rows = gold.split("\n")
     start = 0
-    for start, row in enumerate(rows):
-        if not row.startswith("@"):
-            break
-        key, _, value = row[1:].partition("\t")
+    while start < len(rows) and rows[start].startswith("@"):
+        key, _, value = rows[start][1:].partition("\t")
         _add_header(headers, key, value)
-    else:
-        start = len(rows)
+        start += 1
     lines = tuple(scraped.split("\n"))
     return LabelledDoc(doc_id, lines, ("",) * len(lines), headers, gold_body="\n".join(rows[start:]))
 

@@ -42,6 +42,9 @@ MIN_FALLBACK_BODY_CHARS = 80
 # outscored it: on unseen sites the title's probability is often spread thin, yet it stays the
 # likeliest headline of the page.
 TITLE_MIN_PROB = 0.05
+# The headline heads the article: it is looked for above the first paragraph, at most this many
+# lines up (menus and tickers come between on some pages; related lists come after the body).
+TITLE_SEARCH_LINES = 40
 
 
 class ModelError(RuntimeError):
@@ -150,9 +153,13 @@ class Model:
     @staticmethod
     def _one_title(path: np.ndarray, probs: np.ndarray, lengths: np.ndarray) -> None:
         title, body, chrome = LABELS.index("title"), LABELS.index("body"), LABELS.index("chrome")
-        p_title = np.where(lengths <= TITLE_MAX_CHARS, probs[:, title], 0.0)
+        positions = np.arange(len(path))
+        body_lines = positions[path == body]
+        first_body = body_lines[0] if len(body_lines) else len(path)
+        near = (positions <= first_body) & (positions >= first_body - TITLE_SEARCH_LINES)
+        p_title = np.where((lengths <= TITLE_MAX_CHARS) & near, probs[:, title], 0.0)
         best = int(p_title.argmax())
-        path[(path == title) & (np.arange(len(path)) != best)] = chrome
+        path[(path == title) & (positions != best)] = chrome
         if p_title[best] >= TITLE_MIN_PROB and (path[best] != body or p_title[best] > probs[best, body]):
             path[best] = title
 
@@ -208,7 +215,8 @@ def load(folder=None) -> Model:
             f"the model in {folder} was trained for feature version {manifest.get('feature_version')}, "
             f"this cleaner computes version {features.FEATURE_VERSION}; {RETRAIN_HINT}"
         )
-    if manifest.get("dense_features") != len(features.DENSE_NAMES) or manifest.get("hash_buckets") != features.HASH_BUCKETS:
+    layout = (manifest.get("dense_features"), manifest.get("hash_buckets"))
+    if layout != (len(features.DENSE_NAMES), features.HASH_BUCKETS):
         raise ModelError(f"the model in {folder} has another feature layout; {RETRAIN_HINT}")
     try:
         with np.load(io.BytesIO(raw), allow_pickle=False) as data:

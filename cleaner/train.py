@@ -74,7 +74,9 @@ def _weights(items: list[Prepared], power: float) -> np.ndarray:
     return np.concatenate([np.full(len(p.y), max(len(p.y), 1) ** -power) for p in items])
 
 
-def fit_stage(dense: np.ndarray, sparse: sp.csr_matrix, y: np.ndarray, weights: np.ndarray, c: float, seed: int) -> Stage:
+def fit_stage(
+    dense: np.ndarray, sparse: sp.csr_matrix, y: np.ndarray, weights: np.ndarray, c: float, seed: int
+) -> Stage:
     mean = dense.mean(axis=0)
     scale = dense.std(axis=0)
     scale[scale == 0] = 1.0

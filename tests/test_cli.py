@@ -96,6 +96,9 @@ def test_closed_pipe_ends_quietly(sample_text, tmp_path):
 
 
 def test_filter_does_not_import_training_libraries():
-    code = "import sys, cleaner.cli as c; c.main(['-']); print(sorted(m for m in ('sklearn','scipy') if m in sys.modules))"
+    code = (
+        "import sys, cleaner.cli as c; c.main(['-']); "
+        "print(sorted(m for m in ('sklearn', 'scipy') if m in sys.modules))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], input=b"Isi berita.", capture_output=True, timeout=60)
     assert proc.stdout.decode().strip().endswith("[]"), proc.stdout + proc.stderr

@@ -67,7 +67,11 @@ def test_max_bytes_is_enforced():
 
 
 def test_strip_dateline_changes_only_the_first_body_line():
-    text = "Judul Berita Contoh Hari Ini\n\nJAKARTA, KOMPAS.com - Pemerintah kota menambah armada bus listrik untuk rute baru yang melayani warga di pinggiran kota mulai pekan depan.\n\nWarga menyambut baik rencana itu karena ongkos perjalanan menjadi lebih murah dibanding sebelumnya."
+    text = (
+        "Judul Berita Contoh Hari Ini\n\nJAKARTA, KOMPAS.com - Pemerintah kota menambah armada bus listrik untuk "
+        "rute baru yang melayani warga di pinggiran kota mulai pekan depan.\n\nWarga menyambut baik rencana itu "
+        "karena ongkos perjalanan menjadi lebih murah dibanding sebelumnya."
+    )
     plain = clean(text)
     stripped = clean(text, Config(strip_dateline=True))
     first, *rest = plain.body.split("\n")
