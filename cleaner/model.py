@@ -134,9 +134,9 @@ class Model:
 
     def label(self, feats: features.DocFeatures) -> tuple[np.ndarray, np.ndarray]:
         """Label indices of each line (Viterbi over the probabilities) and their probabilities."""
-        probs = self.probabilities(feats)
-        if len(probs) == 0:
+        if len(feats.dense) == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
+        probs = self.probabilities(feats)
         emissions = np.log(np.clip(probs, 1e-9, 1.0)) - self.prior_weight * self.prior
         emissions[feats.lengths > TITLE_MAX_CHARS, LABELS.index("title")] = -np.inf
         path = viterbi(emissions, self.transitions, self.start)
