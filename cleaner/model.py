@@ -64,8 +64,14 @@ class Stage:
     w_sparse: np.ndarray
     bias: np.ndarray
 
+    def __post_init__(self):
+        # Standardisation folded into the weights once, so scoring is one product per document.
+        folded = self.w_dense / self.scale[:, None]
+        object.__setattr__(self, "_w", folded)
+        object.__setattr__(self, "_b", self.bias - self.mean @ folded)
+
     def logits(self, dense: np.ndarray, ids: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-        out = ((dense - self.mean) / self.scale) @ self.w_dense + self.bias
+        out = dense @ self._w + self._b
         if len(ids) and len(self.w_sparse):
             summed = np.vstack([np.zeros((1, out.shape[1])), np.cumsum(self.w_sparse[ids], axis=0)])
             out += summed[offsets[1:]] - summed[offsets[:-1]]
@@ -110,7 +116,7 @@ def document_context(probs: np.ndarray) -> np.ndarray:
 def stack_features(probs: np.ndarray, dense: np.ndarray) -> np.ndarray:
     """Second-stage input: the first stage's label probabilities around each line, plus its own."""
     n, k = probs.shape
-    pad = 3
+    pad = max(STACK_OFFSETS)
     padded = np.vstack([np.zeros((pad, k + 1)), np.column_stack([probs, np.ones(n)]), np.zeros((pad, k + 1))])
     blocks = [probs] + [padded[pad + o: pad + o + n] for o in STACK_OFFSETS] + [document_context(probs), dense]
     return np.hstack(blocks)
@@ -215,8 +221,8 @@ def load(folder=None) -> Model:
             f"the model in {folder} was trained for feature version {manifest.get('feature_version')}, "
             f"this cleaner computes version {features.FEATURE_VERSION}; {RETRAIN_HINT}"
         )
-    layout = (manifest.get("dense_features"), manifest.get("hash_buckets"))
-    if layout != (len(features.DENSE_NAMES), features.HASH_BUCKETS):
+    layout = (manifest.get("dense_features"), manifest.get("hash_buckets"), manifest.get("stack_offsets"))
+    if layout != (len(features.DENSE_NAMES), features.HASH_BUCKETS, list(STACK_OFFSETS)):
         raise ModelError(f"the model in {folder} has another feature layout; {RETRAIN_HINT}")
     try:
         with np.load(io.BytesIO(raw), allow_pickle=False) as data:

@@ -17,7 +17,7 @@ from sklearn.linear_model import LogisticRegression
 
 from cleaner import features, lexicon
 from cleaner.fixtures import LABELS, LabelledDoc
-from cleaner.model import Model, Stage, softmax, stack_features
+from cleaner.model import STACK_OFFSETS, Model, Stage, softmax, stack_features
 from cleaner.segment import segment_lines
 
 SEED = 20241016
@@ -51,10 +51,12 @@ class Prepared:
     y: np.ndarray
 
 
-def prepare(doc: LabelledDoc, lex=None) -> Prepared:
-    lex = lex or lexicon.load()
+def prepare(doc: LabelledDoc, lex=None, extractor: features.FeatureExtractor | None = None) -> Prepared:
+    """Features and labels of a document; pass one `extractor` for many documents (it is faster)."""
     seg = segment_lines(doc.lines)
-    feats = features.document(seg.content_lines, list(seg.blank_before), list(seg.blank_after), lex)
+    if extractor is None:
+        extractor = features.FeatureExtractor(lex or lexicon.load(), max_cached_lines=0)
+    feats = extractor.document(seg.content_lines, list(seg.blank_before), list(seg.blank_after))
     y = np.array([LABELS.index(doc.labels[i]) for i in seg.content], dtype=np.int64)
     return Prepared(doc, feats, y)
 
@@ -157,6 +159,7 @@ def fit(docs: list[LabelledDoc], params: Params = Params(), prepared: list[Prepa
         "labels": list(LABELS),
         "dense_features": len(features.DENSE_NAMES),
         "hash_buckets": features.HASH_BUCKETS,
+        "stack_offsets": list(STACK_OFFSETS),
         "prior_weight": params.prior_weight,
         "params": params.__dict__,
         "training": {"documents": len(items), "lines": int(len(y)), "fingerprint": fingerprint([p.doc for p in items])},

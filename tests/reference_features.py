@@ -22,7 +22,7 @@ import numpy as np
 
 from cleaner.lexicon import Lexicon
 
-FEATURE_VERSION = 1
+FEATURE_VERSION = 2
 
 # 2**15 buckets keep collisions rare for the few thousand distinct tokens that matter while the
 # sparse weight table stays under a megabyte.
@@ -41,6 +41,12 @@ PROSE_MIN_STOPWORD_SHARE = 0.12
 # long paragraph, not like a point far outside anything the model was fitted on.
 MAX_CHARS = 800
 MAX_WORDS = 120
+
+# Related lists print each item as "<SITE> | <date> <summary>" or start every headline alike:
+# a date this early in a long line, or an opening pair of words shared by many lines, marks a list.
+DATE_LEAD_CHARS = 30
+DATE_LEAD_MIN_WORDS = 8
+LEAD_CHARS = 40
 
 # Characters compared when looking for a line that repeats the start of its neighbour.
 HEAD_CHARS = 40
@@ -84,6 +90,7 @@ CONTEXT_NAMES = (
     "rel_position", "from_end", "log_lines", "repeats", "blank_before", "blank_after", "in_prose_region",
     "before_prose", "after_prose", "prose_window_3", "prose_window_8", "length_share", "is_first",
     "is_last", "prev_same_shape", "next_same_shape", "dateline_seen", "holds_next", "held_by_prev",
+    "lead_repeats", "date_lead",
 )
 
 
@@ -255,6 +262,14 @@ def document(lines: list[str], blank_before: list[bool], blank_after: list[bool]
         for i in range(n)
     ])
     dateline_seen = np.cumsum(own[:, dateline_col] * prose) > 0
+    leads = [" ".join(t.strip()[:LEAD_CHARS].lower().split()[:2]) for t in lines]
+    lead_counts: dict[str, int] = {}
+    for key in leads:
+        lead_counts[key] = lead_counts.get(key, 0) + 1
+    lead_repeats = [math.log(lead_counts[k]) if k.count(" ") == 1 else 0.0 for k in leads]
+    date_lead = [
+        t.strip().count(" ") >= DATE_LEAD_MIN_WORDS and bool(_DATE.search(t.strip()[:DATE_LEAD_CHARS])) for t in lines
+    ]
     context = np.column_stack([
         positions / max(n - 1, 1),
         (n - 1 - positions) / max(n - 1, 1),
@@ -275,6 +290,8 @@ def document(lines: list[str], blank_before: list[bool], blank_after: list[bool]
         dateline_seen,
         holds_next,
         np.concatenate([[False], holds_next[:-1]]),
+        lead_repeats,
+        date_lead,
     ])
     blocks = [own, context]
     padded = np.vstack([np.zeros((2, n_intrinsic + 1)), np.column_stack([own, np.ones(n)]), np.zeros((2, n_intrinsic + 1))])

@@ -7,6 +7,8 @@ with; `cleaner/features.py` is free to be fast, never to differ.
 from __future__ import annotations
 
 import random
+import re
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -94,7 +96,7 @@ def test_corpus_with_shared_extractor():
 def test_small_caches_evict_correctly():
     if not hasattr(features, "FeatureExtractor"):
         pytest.skip("no FeatureExtractor")
-    extractor = features.FeatureExtractor(LEX, max_cached_lines=7, max_cached_tokens=11)
+    extractor = features.FeatureExtractor(LEX, max_cached_lines=7)
     for doc in list(iter_docs(FIXTURES))[:6] * 2:
         _assert_doc(doc, extractor)
 
@@ -190,13 +192,89 @@ EDGE_LINES = [
 ]
 
 
+FILLER = [
+    "Jakarta, Kompas - Pemerintah akan membangun jalan baru di daerah itu tahun depan.",
+    "Baca Juga: Harga cabai naik",
+    "Home",
+    "Senin, 16 Oktober 2023 12:30 WIB",
+    "Dia mengatakan bahwa warga yang tinggal di sana sudah lama menunggu jalan tersebut dibangun.",
+] * 4
+
+
 def test_edge_lines_each_alone():
     for line in EDGE_LINES:
         _assert_same([line], [True], [True])
+        # within a longer document too (short documents may take another path)
+        _assert_same(FILLER[:7] + [line] + FILLER[7:], [True] * 21, [False] * 21)
 
 
 def test_edge_lines_together():
     _assert_same(EDGE_LINES, [i % 2 == 0 for i in range(len(EDGE_LINES))], [i % 3 == 0 for i in range(len(EDGE_LINES))])
+
+
+EXOTIC_LINES = [
+    "Osman Sınav dari Turki",  # dotless i: IGNORECASE matches it to "i", lowering keeps it
+    "İstanbul, Senin (16/10)",  # dotted capital I lowers to two characters
+    "ſenin 16 Okt",  # long s: matches "s" when ignoring case
+    "ΟΔΟΣ ΑΣ'Α ΣΑΣ",  # capital sigma lowers by its neighbours
+    "two\nlines in one",
+    "x" * 10 + "\n" + "Senin 12:30",
+]
+
+
+def test_lines_left_to_the_line_at_a_time_path():
+    lines = FILLER + EXOTIC_LINES + FILLER[:9] + EXOTIC_LINES[::-1]
+    _assert_same(lines, [i % 2 == 0 for i in range(len(lines))], [i % 3 == 0 for i in range(len(lines))])
+    _assert_same(FILLER[:3] + EXOTIC_LINES * 3)  # mostly such lines
+
+
+def test_small_chunks_and_short_line_limits(monkeypatch):
+    """Documents batched in many chunks, and lines too long for a batch (limits made small here)."""
+    monkeypatch.setattr(features, "_CHUNK_CHARS", 400, raising=False)
+    monkeypatch.setattr(features, "_MAX_LINE", 90, raising=False)
+    for doc in list(iter_docs(FIXTURES))[:5]:
+        _assert_doc(doc)
+    _assert_same(FILLER + EXOTIC_LINES + EDGE_LINES[:50])
+
+
+def test_other_lexicons():
+    """Lexicons that are not plain alternations of phrases (the batch runs their patterns as they are)."""
+    odd = lexicon.Lexicon(
+        chrome=re.compile(r"baca\s+juga|home"),
+        nav=re.compile(r"(?<!\w)(?:ber.ta|x)(?!\w)"),
+        meta=re.compile(r"(?<!\w)(?:ke\ sana|dia)(?!\w)"),  # plain, as lexicon.load builds them
+        caption=re.compile(r"(?<!\w)(?:foto|jakarta)(?!\w)", re.IGNORECASE),
+        stopwords=frozenset({"dan", "yang", "Dia", "ke sana", "jum'at"}),
+    )
+    lines = FILLER + EDGE_LINES[:60] + ["Berita lainnya", "BERITA terkini", "ke sana kemari", "Foto: Jakarta"]
+    want = reference.document(lines, [False] * len(lines), [True] * len(lines), odd)
+    for got in (
+        features.document(lines, [False] * len(lines), [True] * len(lines), odd),
+        features.FeatureExtractor(odd).document(lines, [False] * len(lines), [True] * len(lines)),
+    ):
+        np.testing.assert_array_equal(got.dense, want.dense)
+        np.testing.assert_array_equal(got.sparse_ids, want.sparse_ids)
+        np.testing.assert_array_equal(got.sparse_offsets, want.sparse_offsets)
+
+
+def test_extractor_shared_between_threads():
+    extractor = features.FeatureExtractor(LEX, max_cached_lines=50)
+    docs = list(iter_docs(FIXTURES))
+    wanted = {}
+    for doc in docs:
+        seg = segment_lines(doc.lines)
+        wanted[doc.doc_id] = reference.document(seg.content_lines, list(seg.blank_before), list(seg.blank_after), LEX)
+
+    def work(order):
+        for doc in order:
+            seg = segment_lines(doc.lines)
+            got = extractor.document(seg.content_lines, list(seg.blank_before), list(seg.blank_after))
+            want = wanted[doc.doc_id]
+            assert np.array_equal(got.dense, want.dense) and np.array_equal(got.sparse_ids, want.sparse_ids)
+
+    with ThreadPoolExecutor(4) as pool:
+        for future in [pool.submit(work, docs[k:] + docs[:k]) for k in range(4)]:
+            future.result()
 
 
 def test_lone_surrogates_fail_alike():
@@ -233,30 +311,33 @@ def test_intrinsic_and_sparse_tokens_unchanged():
 
 
 _PIECES = [
-    "a", "Z", "é", "É", "ñ", "ß", "İ", "ı", "ǅ", "Ⅻ", "Д", "д", "中", "😀", "\u0301", "\u200b", "ª", "º",
+    "a", "Z", "é", "É", "ñ", "ß", "ǅ", "Ⅻ", "Д", "д", "中", "😀", "\u0301", "\u200b", "ª", "º",
     "0", "7", "²", "٣", "５", "½", " ", "  ", "\t", "\u00a0", "\u3000", "\u2028", "\x0b", "\x1c", "\x85",
     ".", ",", ":", ";", "-", "–", "—", "/", "|", "(", ")", "[", "]", "'", "’", "\"", "“", "@", "#", "*",
     "…", "...", "•", "►", ">", "_", "WIB", "wita", "GMT", "http://", "www.", ".com/", "Senin", "jum'at",
     "Okt", "Desember", "12", "16 Okt", "Okt 16", "12:30", "1:02:03", "16/10/2023", "2023-10-16",
     "3 jam yang lalu", "Jakarta", "JAKARTA", "KOMPAS.com", "(ANTARA)", " - ", "(ant/foto)", "(foto: ist)",
     "Baca Juga", "baca juga:", "home", "Berita Terkait", "Editor:", "Penulis", "foto:", "yang", "dan", "di",
-    "dengan", "untuk", "ini", "itu", "adalah", "pemerintah", "kata", "Presiden",
+    "dengan", "untuk", "ini", "itu", "adalah", "pemerintah", "kata", "Presiden", "1.000", "2023", "ke-2",
 ]
+# Characters the batch leaves to the line-at-a-time path: only in some documents.
+_RARE_PIECES = ["İ", "ı", "ſ", "Σ", "\n"]
 
 
-def _random_line(rng: random.Random) -> str:
+def _random_line(rng: random.Random, pieces: list[str]) -> str:
     while True:
         n = rng.choice([1, 2, 3, 5, 8, 15, 30, 60])
-        text = "".join(rng.choice(_PIECES) + rng.choice(["", " ", " ", "  "]) for _ in range(n))
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", " ", "  "]) for _ in range(n))
         if text.strip():
             return text
 
 
 def test_random_documents():
     rng = random.Random(20240601)
-    for _ in range(300):
-        n = rng.choice([1, 2, 3, 5, 20, 80])
-        lines = [_random_line(rng) for _ in range(n)]
+    for k in range(300):
+        n = rng.choice([1, 2, 3, 5, 9, 20, 80])
+        pieces = _PIECES + _RARE_PIECES if k % 4 == 0 else _PIECES
+        lines = [_random_line(rng, pieces) for _ in range(n)]
         # Repeats, so that counts, shapes and heads of neighbours line up now and then.
         for _ in range(n // 4):
             lines[rng.randrange(n)] = rng.choice(lines)
