@@ -27,6 +27,23 @@ examples:
   cleaner --format json a.txt b.txt > articles.jsonl
   cleaner --format tsv page.txt > fixtures/site/page.tsv   # then correct the labels
 
+batch:
+  cleaner --input-dir crawl --output-dir clean -j 2        # crawl/a/b.html -> clean/a/b.txt
+  cleaner --input-dir crawl --output-dir clean --resume    # after a kill: finish the rest
+  cleaner --jsonl corpus.jsonl -j 2 > cleaned.jsonl        # {url, id, text} -> {url, id, title, body, ...}
+  cleaner --jsonl --input-dir corpus --output-dir cleaned  # every *.jsonl, same relative paths
+
+  Every regular file under --input-dir (recursively, sorted; hidden files and folders skipped) is
+  written to --output-dir at the same relative path, the format's extension (.txt, .json, .tsv)
+  replacing the input's; when two inputs of a folder would get the same name, each keeps its full
+  name plus the extension (b.html -> b.html.txt, b.txt -> b.txt.txt).  With --jsonl each record
+  needs a "text" (or "html") string; its other fields pass through, the cleaner's fields are added
+  (the document itself is not repeated), one output record per cleaned record, in input order;
+  a bad record is named on stderr (file:line) and skipped.  --max-bytes bounds each file, or each
+  JSON Lines record.  Outputs are written to a hidden temporary file and renamed into place: a
+  killed run leaves no partial output, and --resume skips inputs whose output exists.  A progress
+  line shows on stderr when it is a terminal; a summary closes the run (both off with -q).
+
 exit status: 0 ok, 1 some input failed (the rest was written), 2 usage error
 """
 
@@ -55,6 +72,16 @@ def _filter_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", metavar="DIR", help="a model folder (default: the shipped model)")
     p.add_argument("--max-bytes", type=int, metavar="N", help="refuse inputs larger than N bytes (default 50 MiB)")
     p.add_argument("-q", "--quiet", action="store_true", help="no messages except errors")
+    g = p.add_argument_group("batch", "many documents: a folder tree mirrored, or JSON Lines corpora (see below)")
+    g.add_argument("--input-dir", type=Path, metavar="IN",
+                   help="clean every file under IN (with --jsonl: every *.jsonl)")
+    g.add_argument("--output-dir", type=Path, metavar="OUT",
+                   help="write each output to OUT at its input's relative path (created if missing)")
+    g.add_argument("--jsonl", action="store_true",
+                   help="inputs are JSON Lines records with a 'text' (or 'html') field; output is JSON Lines")
+    g.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                   help="parallel worker processes for --input-dir or --jsonl (default 1; more needs joblib)")
+    g.add_argument("--resume", action="store_true", help="with --output-dir, skip inputs whose output exists")
     p.add_argument("--version", action="version", version=f"cleaner {_version()}")
     return p
 
@@ -118,6 +145,8 @@ def _run_filter(args) -> int:
         _message(f"--now: not an ISO 8601 time: {args.now!r}")
         return EXIT_USAGE
     config = Config(strip_dateline=args.strip_dateline, now=now, max_bytes=args.max_bytes or DEFAULT_MAX_BYTES)
+    if args.input_dir or args.jsonl or args.output_dir or args.resume or args.jobs != 1:
+        return _run_batch(args, config)
     try:
         cleaner = Cleaner(model=load(args.model) if args.model else None, config=config)
     except ModelError as err:
@@ -139,6 +168,66 @@ def _run_filter(args) -> int:
     if failed and not args.quiet:
         _message(f"{failed} of {len(files)} inputs failed")
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _batch_usage_error(args) -> str | None:
+    """Why these batch options cannot run together, or None."""
+    if args.jobs < 1:
+        return "-j/--jobs needs a number of workers of 1 or more"
+    if not (args.input_dir or args.jsonl):
+        return "-j, --output-dir and --resume apply to --input-dir or --jsonl runs"
+    if args.output_dir and not args.input_dir:
+        return "--output-dir needs --input-dir (a JSON Lines FILE goes to stdout)"
+    if args.resume and not args.output_dir:
+        return "--resume needs --output-dir: it skips inputs whose output file exists"
+    if args.jsonl and args.format == "tsv":
+        return "--format tsv is one labelled document; --jsonl writes JSON Lines"
+    if args.input_dir is None:
+        return None
+    if args.files:
+        return "give either --input-dir or FILE arguments, not both"
+    if not args.input_dir.is_dir():
+        return f"--input-dir: not a folder: {args.input_dir}"
+    if not args.jsonl and not args.output_dir:
+        return "--input-dir needs --output-dir (or --jsonl, to write all records to stdout)"
+    if args.output_dir and args.output_dir.exists() and not args.output_dir.is_dir():
+        return f"--output-dir: not a folder: {args.output_dir}"
+    if args.output_dir and args.output_dir.resolve() == args.input_dir.resolve():
+        return "--output-dir must not be --input-dir: outputs would overwrite or mix with the inputs"
+    return None
+
+
+def _run_batch(args, config) -> int:
+    from cleaner import batch
+    from cleaner.model import ModelError
+
+    problem = _batch_usage_error(args)
+    if problem is None and args.jobs > 1:
+        try:
+            import joblib  # noqa: F401
+        except ImportError:
+            problem = "-j above 1 needs joblib: pip install joblib"
+    if problem:
+        _message(problem)
+        return EXIT_USAGE
+    model_dir = str(Path(args.model).resolve()) if args.model else None
+    try:
+        # Checked once here, so a bad model is one clear message rather than one per document.
+        batch.worker_cleaner(model_dir, config)
+    except ModelError as err:
+        _message(str(err))
+        return EXIT_FAILED
+    settings = batch.Settings(config=config, model_dir=model_dir, fmt=args.format, explain=args.explain,
+                              resume=args.resume)
+    reporter = batch.Reporter(quiet=args.quiet)
+    if not args.jsonl:
+        summary = batch.run_directory(args.input_dir, args.output_dir, settings, args.jobs, reporter)
+    else:
+        sources = (batch.jsonl_sources_in(args.input_dir, args.output_dir) if args.input_dir
+                   else batch.jsonl_sources(args.files or ["-"]))
+        sys.stdout.flush()
+        summary = batch.run_jsonl(sources, settings, args.jobs, sys.stdout.buffer, reporter)
+    return EXIT_FAILED if summary.failed else EXIT_OK
 
 
 def _labelled(paths, glued: bool = False) -> list:

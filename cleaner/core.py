@@ -12,9 +12,15 @@ from cleaner.decode import decode
 from cleaner.fixtures import LABELS
 from cleaner.segment import segment_text
 
+# Lines a document may have.  Memory grows with the line count, not the byte count: features and
+# the two model stages hold 5-10 KB per line, so 2 MB of one-letter lines took 10 GB before this
+# bound.  At the bound a document takes about 1 GB and a few seconds; the longest labelled page has
+# about 500 lines.
+MAX_LINES = 200_000
+
 
 class InputTooLargeError(ValueError):
-    """Input above the configured `max_bytes`."""
+    """Input above the configured `max_bytes`, or with more than `MAX_LINES` lines."""
 
 
 @dataclass(frozen=True)
@@ -75,13 +81,19 @@ class Cleaner:
         self.model = model if model is not None else default_model()
         self.config = config if config is not None else Config()
         self._lexicon = lexicon.load()
+        # The lexicon's derived tables, and a bounded cache of lines seen (menus, footers).
+        self._features = features.FeatureExtractor(self._lexicon)
 
     def clean(self, doc: str | bytes) -> Article:
         size = len(doc) if isinstance(doc, (bytes, bytearray)) else len(doc.encode("utf-8", "surrogatepass"))
         if size > self.config.max_bytes:
             raise InputTooLargeError(f"input of {size} bytes is above the limit of {self.config.max_bytes} bytes")
-        seg = segment_text(decode(doc))
-        feats = features.document(seg.content_lines, list(seg.blank_before), list(seg.blank_after), self._lexicon)
+        text = decode(doc)
+        lines = text.count("\n") + 1 - text.endswith("\n")
+        if lines > MAX_LINES:
+            raise InputTooLargeError(f"input of {lines} lines is above the limit of {MAX_LINES} lines")
+        seg = segment_text(text)
+        feats = self._features.document(seg.content_lines, list(seg.blank_before), list(seg.blank_after))
         label_ids, scores = self.model.label(feats)
         labels = [""] * len(seg.lines)
         line_scores = [0.0] * len(seg.lines)

@@ -11,6 +11,9 @@ MAX_CONTROL_SHARE = 0.01
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _NEWLINES = re.compile(r"\r\n?")
+# Code points U+D800-U+DFFF: a Python str may hold them (from `surrogateescape` decoding, or JSON
+# with a lone "\\ud800"), but no encoding can write them out.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class NotTextError(ValueError):
@@ -22,12 +25,18 @@ def normalise_newlines(text: str) -> str:
     return _NEWLINES.sub("\n", text) if "\r" in text else text
 
 
+def _cut_at_end(err: UnicodeDecodeError, data: bytes) -> bool:
+    """The decoding failed only because the data ends inside a character (a crawler's byte limit)."""
+    return err.end == len(data) and err.reason in ("unexpected end of data", "truncated data")
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     """UTF-16 without a BOM shows as NUL bytes on every other position (for Latin script)."""
-    if len(data) < 4 or len(data) % 2:
+    units = len(data) // 2
+    if units < 2:
         return None
-    even_nuls = data[0::2].count(0) / (len(data) / 2)
-    odd_nuls = data[1::2].count(0) / (len(data) / 2)
+    even_nuls = data[0 : 2 * units : 2].count(0) / units
+    odd_nuls = data[1 : 2 * units : 2].count(0) / units
     if odd_nuls > 0.4 and even_nuls < 0.05:
         encoding = "utf-16-le"
     elif even_nuls > 0.4 and odd_nuls < 0.05:
@@ -36,7 +45,9 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
     try:
         return data.decode(encoding)
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as err:
+        if _cut_at_end(err, data):
+            return data[: err.start].decode(encoding) + "\ufffd"
         return None
 
 
@@ -46,7 +57,9 @@ def _decode_bytes(data: bytes) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as err:
+            if _cut_at_end(err, data):
+                return data[: err.start].decode("utf-16") + "\ufffd"
             raise NotTextError("not text: a UTF-16 byte order mark followed by invalid UTF-16") from None
     if b"\x00" in data:
         text = _utf16_without_bom(data)
@@ -55,8 +68,12 @@ def _decode_bytes(data: bytes) -> str:
         return text
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        head = data[: err.start]
+        if _cut_at_end(err, data) and not head.isascii():
+            # UTF-8 cut inside its last character: the rest is UTF-8, as the multi-byte characters
+            # before the cut show, and reading all of it as cp1252 would garble every one of them.
+            return head.decode("utf-8") + "\ufffd"
     try:
         # Windows-1252 first: Indonesian pages saved on Windows use its curly quotes and dashes,
         # which Latin-1 would turn into control characters.
@@ -66,12 +83,20 @@ def _decode_bytes(data: bytes) -> str:
 
 
 def decode(data: bytes | str) -> str:
-    """Text with `\\n` line endings; raises NotTextError for binary input."""
+    """Text with `\\n` line endings; raises NotTextError for binary input.
+
+    Lone surrogates in a str (which no encoding can write) become U+FFFD.
+    """
     text = data if isinstance(data, str) else _decode_bytes(bytes(data))
+    if not text.isascii() and _SURROGATE.search(text):
+        # Replaced as undecodable bytes are: U+FFFD, the Unicode replacement character.
+        text = _SURROGATE.sub("\ufffd", text)
     if text.startswith("\ufeff"):
         text = text[1:]
+    # Newlines first, so that the same text is judged alike with CRLF, CR or LF line endings.
+    text = normalise_newlines(text)
     if text:
         sample = text[:100_000]
         if len(_CONTROL.findall(sample)) > MAX_CONTROL_SHARE * len(sample) + 2:
             raise NotTextError("not text: too many control characters")
-    return normalise_newlines(text)
+    return text

@@ -1,0 +1,173 @@
+"""Batch mode: throughput of -j 2 against -j 1, and peak memory for small and large JSON Lines inputs.
+
+    python benchmarks/batch.py [--docs 2000] [--rounds 3] [--sizes 1000,10000] [--mem-jobs 1,2]
+
+Inputs are made by repeating the fixture documents (`fixtures/`), in a temporary folder.
+
+Throughput: wall time of whole `cleaner` runs (start-up included) on the same input, -j 1 and -j 2
+alternating, median of `--rounds`, for a directory of files and for one JSON Lines file.
+
+Memory: peak resident memory of `cleaner --jsonl` over N records, two ways: the largest single
+process (`ru_maxrss`, what `/usr/bin/time -v` reports as "Maximum resident set size"), and the
+largest sum over the whole process tree (the parent plus its workers), sampled from /proc.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from cleaner.fixtures import iter_docs  # noqa: E402
+
+# Sampling interval of the process tree's memory: short enough to catch the peak of a run that
+# lasts seconds, long enough that the sampler costs nothing measurable.
+SAMPLE_SECONDS = 0.02
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def cleaner_cmd(*args) -> list[str]:
+    return [sys.executable, "-m", "cleaner", *map(str, args)]
+
+
+def make_dir(root: Path, texts: list[str], n: int) -> Path:
+    for i in range(n):
+        path = root / f"site{i % 20:02d}" / f"{i:06d}.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(texts[i % len(texts)], encoding="utf-8")
+    return root
+
+
+def make_jsonl(path: Path, texts: list[str], n: int) -> Path:
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            record = {"id": i, "url": f"https://example.com/{i}", "text": texts[i % len(texts)]}
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+def wall(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=REPO)
+    return time.perf_counter() - start
+
+
+def load() -> str:
+    """The load average: other work on the machine skews a parallel speed-up, so it is printed."""
+    return f"load {os.getloadavg()[0]:.2f}"
+
+
+def throughput(name: str, make_cmd, n: int, rounds: int) -> None:
+    times: dict[int, list[float]] = {1: [], 2: []}
+    before = load()
+    for r in range(rounds):
+        for jobs in (1, 2):
+            times[jobs].append(wall(make_cmd(jobs, r)))
+    one, two = statistics.median(times[1]), statistics.median(times[2])
+    print(f"{name}: {n} documents, median of {rounds}: -j 1 {one:.2f} s ({n / one:.0f} docs/s), "
+          f"-j 2 {two:.2f} s ({n / two:.0f} docs/s), speed-up {one / two:.2f}x  [{before} -> {load()}]")
+
+
+def throughputs(tmp: Path, texts: list[str], n: int, rounds: int) -> None:
+    folder = make_dir(tmp / f"in-{n}", texts, n)
+    throughput("directory", lambda j, r: cleaner_cmd("--input-dir", folder, "--output-dir", tmp / f"out-{n}-{j}-{r}",
+                                                     "-j", j), n, rounds)
+    corpus = make_jsonl(tmp / f"corpus-{n}.jsonl", texts, n)
+    throughput("jsonl", lambda j, r: cleaner_cmd("--jsonl", corpus, "-j", j), n, rounds)
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            tree.setdefault(ppid, []).append(int(entry))
+    return tree
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Resident memory of the process's descendants (the cleaner and its workers, not the wrapper)."""
+    children, total = _children(), 0
+    todo = list(children.get(pid, []))
+    while todo:
+        p = todo.pop()
+        try:
+            total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * PAGE_KB
+        except (OSError, IndexError, ValueError):
+            pass
+        todo.extend(children.get(p, []))
+    return total
+
+
+def peak_memory(cmd: list[str]) -> tuple[int, int, float]:
+    """(largest process KB, largest tree sum KB, seconds) of one run, in a fresh wrapper process
+    so that ru_maxrss of the children covers this run only."""
+    wrapper = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", wrapper, *cmd], stdout=subprocess.PIPE, cwd=REPO)
+    peak_tree = 0
+    while proc.poll() is None:
+        peak_tree = max(peak_tree, tree_rss_kb(proc.pid))
+        time.sleep(SAMPLE_SECONDS)
+    seconds = time.perf_counter() - start
+    largest = int(proc.stdout.read().decode().strip() or 0)
+    return largest, peak_tree, seconds
+
+
+def memory(tmp: Path, texts: list[str], sizes: list[int], jobs_list: list[int]) -> None:
+    for jobs in jobs_list:
+        peaks = {}
+        for n in sizes:
+            corpus = make_jsonl(tmp / f"corpus-{n}.jsonl", texts, n)
+            largest, total, seconds = peak_memory(cleaner_cmd("--jsonl", corpus, "-j", jobs, "-q"))
+            peaks[n] = (largest, total)
+            print(f"memory -j {jobs}: {n} records ({corpus.stat().st_size / 1e6:.1f} MB) in {seconds:.1f} s: "
+                  f"largest process {largest / 1024:.1f} MB, process tree {total / 1024:.1f} MB  [{load()}]")
+            corpus.unlink()
+        small, large = min(sizes), max(sizes)
+        print(f"memory -j {jobs}: {large} / {small} records: largest process "
+              f"{peaks[large][0] / peaks[small][0]:.2f}x, process tree {peaks[large][1] / peaks[small][1]:.2f}x")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", default="2000", help="documents for the throughput runs (a comma list: one run each)")
+    ap.add_argument("--rounds", type=int, default=3, help="runs per setting (the median is shown)")
+    ap.add_argument("--sizes", default="1000,10000", help="JSON Lines records for the memory runs")
+    ap.add_argument("--mem-jobs", default="1,2", help="worker counts for the memory runs")
+    ap.add_argument("--skip-throughput", action="store_true")
+    ap.add_argument("--skip-memory", action="store_true")
+    args = ap.parse_args()
+
+    texts = [doc.text for doc in iter_docs(REPO / "fixtures")]
+    print(f"{os.cpu_count()} cores, {len(texts)} fixture texts repeated")
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        for n in [] if args.skip_throughput else [int(n) for n in args.docs.split(",")]:
+            throughputs(tmp, texts, n, args.rounds)
+        if not args.skip_memory:
+            memory(tmp, texts, [int(n) for n in args.sizes.split(",")], [int(j) for j in args.mem_jobs.split(",")])
+    # The benchmark's own peak, for the record: it holds no corpus in memory either.
+    print(f"(benchmark process itself: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
