@@ -189,28 +189,14 @@ def cleaner_engines(corpus: Path) -> dict[str, Engine]:
     body up by the document's text.  Needs the training extra (scikit-learn) installed.
     """
     try:
-        from cleaner import train
-        from cleaner.evaluate import _score_site
+        from cleaner.evaluate import loso_articles
     except ImportError as exc:
         print(f"skipping cleaner: {exc}", file=sys.stderr)
         return {}
-    from joblib import Parallel, delayed
-
     docs = [d for sub in ("pages", "text", "seeds") for d in iter_docs(corpus / sub)]
-    extra = list(iter_docs(REPO / "fixtures"))
-    prepared = [train.prepare(d) for d in docs + extra]
-    sites = sorted({d.site for d in docs})
-    print(f"cleaner: leave-one-site-out over {len(sites)} sites ...", file=sys.stderr)
-    results = Parallel(n_jobs=2)(
-        delayed(_score_site)(
-            site, [p for p in prepared if p.doc.site != site], [d for d in docs if d.site == site], None
-        )
-        for site in sites
-    )
-    bodies = {}
-    for site, articles in zip(sites, results):
-        for doc, article in zip([d for d in docs if d.site == site], articles):
-            bodies[doc.text] = article.body
+    print(f"cleaner: leave-one-site-out over {len({d.site for d in docs})} sites ...", file=sys.stderr)
+    articles = loso_articles(docs, list(iter_docs(REPO / "fixtures")), jobs=2)
+    bodies = {doc.text: article.body for doc, article in zip(docs, articles)}
     return {"cleaner (leave-one-site-out)": bodies.__getitem__}
 
 

@@ -296,13 +296,15 @@ def ordered_map(fn: Callable, settings: Settings, tasks: Iterable, jobs: int, lo
     consumed, so a slow reader of the output (a pipe) would let results pile up in memory.  Here
     at most jobs * TASKS_PER_WORKER tasks are in flight, and the next is submitted as one is taken.
     """
-    if jobs <= 1:
-        for task in tasks:
+    tasks = iter(tasks)
+    head = list(itertools.islice(tasks, 2))
+    if jobs <= 1 or len(head) < 2:  # one task: starting workers would cost more than they save
+        for task in itertools.chain(head, tasks):
             yield task, fn(settings, task)
         return
     window: deque = deque()
     try:
-        for task in tasks:
+        for task in itertools.chain(head, tasks):
             window.append((task, _executor(jobs).submit(fn, settings, task)))
             if len(window) >= jobs * TASKS_PER_WORKER:
                 yield _collect(*window.popleft(), lost)

@@ -107,25 +107,35 @@ def _score_site(site: str, training: list, docs: list[LabelledDoc], params) -> l
     return [cleaner.clean(d.text) for d in docs]
 
 
-def loso(docs: list[LabelledDoc], extra: list[LabelledDoc], params=None, jobs: int = 1) -> Report:
-    """Leave one site out: for each site of `docs`, train on every other document and score it.
-
-    `extra` documents (the fixtures) join every training set except their own site's.
-    """
-    from joblib import Parallel, delayed
+def loso_articles(docs: list[LabelledDoc], extra: list[LabelledDoc], params=None, jobs: int = 1) -> list[Article]:
+    """Each document cleaned by a model trained without its site (`extra`, the fixtures, included
+    in every training set but their own site's); in the order of `docs`."""
+    from joblib.externals.loky import get_reusable_executor
 
     from cleaner import train
 
     prepared = [train.prepare(d) for d in [*docs, *extra] if d.gold_body is None]
     sites = sorted({d.site for d in docs})
-    results = Parallel(n_jobs=jobs)(
-        delayed(_score_site)(
-            site, [p for p in prepared if p.doc.site != site], [d for d in docs if d.site == site], params
-        )
+    tasks = [
+        (site, [p for p in prepared if p.doc.site != site], [d for d in docs if d.site == site], params)
         for site in sites
-    )
-    report = Report()
+    ]
+    # loky's reusable executor, as batch mode uses: joblib.Parallel in the same process would trip
+    # over an executor that batch mode created.
+    if jobs > 1:
+        results = list(get_reusable_executor(max_workers=jobs).map(_score_site, *zip(*tasks)))
+    else:
+        results = [_score_site(*task) for task in tasks]
+    by_doc = {}
     for site, articles in zip(sites, results):
-        for doc, article in zip([d for d in docs if d.site == site], articles):
-            report.add(doc, article)
+        for index, article in zip([i for i, d in enumerate(docs) if d.site == site], articles):
+            by_doc[index] = article
+    return [by_doc[i] for i in range(len(docs))]
+
+
+def loso(docs: list[LabelledDoc], extra: list[LabelledDoc], params=None, jobs: int = 1) -> Report:
+    """Leave one site out: for each site of `docs`, train on every other document and score it."""
+    report = Report()
+    for doc, article in zip(docs, loso_articles(docs, extra, params, jobs)):
+        report.add(doc, article)
     return report

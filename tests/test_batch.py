@@ -358,7 +358,8 @@ def test_help_documents_batch_mode():
 
 
 def _visible(root: Path) -> list[str]:
-    return [name for name in tree(root) if not Path(name).name.startswith(".")]
+    """Outputs under their final names (temporary files are hidden); names only, nothing read."""
+    return [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")]
 
 
 def test_a_killed_run_resumed_gives_every_output_once_and_whole(tmp_path, texts):
