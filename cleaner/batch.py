@@ -271,7 +271,7 @@ def _lost_chunk(chunk: Chunk, reason: str) -> list[Outcome]:
     return [Outcome(LOST, chunk.where, reason)]
 
 
-def _executor(jobs: int):
+def worker_pool(jobs: int):
     from joblib.externals.loky import get_reusable_executor
 
     # Workers get their share of the cores for numpy's threads, as joblib.Parallel does, rather
@@ -305,7 +305,7 @@ def ordered_map(fn: Callable, settings: Settings, tasks: Iterable, jobs: int, lo
     window: deque = deque()
     try:
         for task in itertools.chain(head, tasks):
-            window.append((task, _executor(jobs).submit(fn, settings, task)))
+            window.append((task, worker_pool(jobs).submit(fn, settings, task)))
             if len(window) >= jobs * TASKS_PER_WORKER:
                 yield _collect(*window.popleft(), lost)
         while window:

@@ -110,9 +110,8 @@ def _score_site(site: str, training: list, docs: list[LabelledDoc], params) -> l
 def loso_articles(docs: list[LabelledDoc], extra: list[LabelledDoc], params=None, jobs: int = 1) -> list[Article]:
     """Each document cleaned by a model trained without its site (`extra`, the fixtures, included
     in every training set but their own site's); in the order of `docs`."""
-    from joblib.externals.loky import get_reusable_executor
-
     from cleaner import train
+    from cleaner.batch import worker_pool
 
     prepared = [train.prepare(d) for d in [*docs, *extra] if d.gold_body is None]
     sites = sorted({d.site for d in docs})
@@ -120,10 +119,10 @@ def loso_articles(docs: list[LabelledDoc], extra: list[LabelledDoc], params=None
         (site, [p for p in prepared if p.doc.site != site], [d for d in docs if d.site == site], params)
         for site in sites
     ]
-    # loky's reusable executor, as batch mode uses: joblib.Parallel in the same process would trip
-    # over an executor that batch mode created.
+    # Batch mode's worker pool (loky's reusable executor, numpy threads shared out): joblib.Parallel
+    # in the same process would trip over an executor that batch mode created.
     if jobs > 1:
-        results = list(get_reusable_executor(max_workers=jobs).map(_score_site, *zip(*tasks)))
+        results = list(worker_pool(jobs).map(_score_site, *zip(*tasks)))
     else:
         results = [_score_site(*task) for task in tasks]
     by_doc = {}
