@@ -133,13 +133,10 @@ class _ShapeTable(dict):
 
     def __missing__(self, code: int) -> str:
         ch = chr(code)
-        if ch.isdigit():
-            return "9"
-        if ch.isalpha():
-            return "A" if ch.isupper() else "a"
-        if ch.isspace():
-            return " "
-        raise LookupError  # str.translate keeps the character as it is
+        shape = _shape_char(ch)
+        if shape == ch:
+            raise LookupError  # str.translate keeps the character as it is
+        return shape
 
 
 def _shape_char(ch: str) -> str:
