@@ -1,11 +1,14 @@
 """Batch mode: throughput of -j 2 against -j 1, and peak memory for small and large JSON Lines inputs.
 
-    python benchmarks/batch.py [--docs 2000] [--rounds 3] [--sizes 1000,10000] [--mem-jobs 1,2]
+    python benchmarks/batch.py [--docs 2000,10000] [--rounds 5] [--sizes 1000,10000] [--mem-jobs 1,2]
 
 Inputs are made by repeating the fixture documents (`fixtures/`), in a temporary folder.
 
 Throughput: wall time of whole `cleaner` runs (start-up included) on the same input, -j 1 and -j 2
-alternating, median of `--rounds`, for a directory of files and for one JSON Lines file.
+back to back, median of `--rounds`, for a directory of files and for one JSON Lines file.  Each
+round also measures what two processes get done against one on pure CPU work (the "ceiling"): on a
+virtual machine the two cores may be hyperthreads of one core or shared with other guests, and
+the cleaner's speed-up can only be read against that figure taken at the same moment.
 
 Memory: peak resident memory of `cleaner --jsonl` over N records, two ways: the largest single
 process (`ru_maxrss`, what `/usr/bin/time -v` reports as "Maximum resident set size"), and the
@@ -76,7 +79,7 @@ def _spin(n: int) -> float:
     return time.perf_counter() - start
 
 
-def ceiling(n: int = 20_000_000) -> float:
+def ceiling(n: int = 10_000_000) -> float:
     """What two processes get done against one on this machine, for pure CPU work: a virtual
     machine's two cores may be one physical core's two hyperthreads, or shared with other guests,
     so 2.0 is not a given.  The cleaner's speed-up is read against this figure."""
@@ -97,17 +100,21 @@ def load() -> str:
 
 
 def throughput(name: str, make_cmd, n: int, rounds: int) -> None:
-    """Wall time decides the speed-up; CPU time shows what the workers cost beyond the cleaning
-    itself (start-up, pickling), whatever else the machine is doing."""
-    runs: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
+    """Each round runs -j 1, -j 2 and the pure-CPU ceiling back to back, so that each speed-up is
+    read against what the machine gave two processes at that moment; the figures are medians over
+    the rounds.  CPU time shows what the workers cost beyond the cleaning itself (start-up, pickling;
+    on shared hyperthreads, also the slower cores)."""
+    rows = []  # (wall -j 1, CPU -j 1, wall -j 2, CPU -j 2, ceiling) per round
     before = load()
     for r in range(rounds):
-        for jobs in (1, 2):
-            runs[jobs].append(timed(make_cmd(jobs, r)))
-    (one, cpu_one), (two, cpu_two) = (tuple(map(statistics.median, zip(*runs[j]))) for j in (1, 2))
-    print(f"{name}: {n} documents, median of {rounds}: -j 1 {one:.2f} s ({n / one:.0f} docs/s, CPU {cpu_one:.1f} s), "
-          f"-j 2 {two:.2f} s ({n / two:.0f} docs/s, CPU {cpu_two:.1f} s), speed-up {one / two:.2f}x  "
-          f"[{before} -> {load()}]")
+        rows.append((*timed(make_cmd(1, r)), *timed(make_cmd(2, r)), ceiling()))
+    one, cpu_one, two, cpu_two, ceilings = (list(column) for column in zip(*rows))
+    ratios = [w1 / w2 for w1, w2 in zip(one, two)]
+    med = statistics.median
+    print(f"{name}: {n} documents, median of {rounds} rounds: -j 1 {med(one):.2f} s ({n / med(one):.0f} docs/s, "
+          f"CPU {med(cpu_one):.1f} s), -j 2 {med(two):.2f} s ({n / med(two):.0f} docs/s, CPU {med(cpu_two):.1f} s); "
+          f"speed-up {med(ratios):.2f}x (rounds {min(ratios):.2f}-{max(ratios):.2f}), machine's two-process "
+          f"ceiling {med(ceilings):.2f}x (rounds {min(ceilings):.2f}-{max(ceilings):.2f})  [{before} -> {load()}]")
 
 
 def throughputs(tmp: Path, texts: list[str], n: int, rounds: int) -> None:
@@ -181,7 +188,7 @@ def memory(tmp: Path, texts: list[str], sizes: list[int], jobs_list: list[int]) 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", default="2000", help="documents for the throughput runs (a comma list: one run each)")
-    ap.add_argument("--rounds", type=int, default=3, help="runs per setting (the median is shown)")
+    ap.add_argument("--rounds", type=int, default=5, help="runs per setting (the median is shown)")
     ap.add_argument("--sizes", default="1000,10000", help="JSON Lines records for the memory runs")
     ap.add_argument("--mem-jobs", default="1,2", help="worker counts for the memory runs")
     ap.add_argument("--skip-throughput", action="store_true")
@@ -195,7 +202,6 @@ def main() -> int:
         tmp = Path(tmp_name)
         for n in [] if args.skip_throughput else [int(n) for n in args.docs.split(",")]:
             throughputs(tmp, texts, n, args.rounds)
-            print(f"  (two processes against one on pure CPU work, now: {ceiling():.2f}x)")
         if not args.skip_memory:
             memory(tmp, texts, [int(n) for n in args.sizes.split(",")], [int(j) for j in args.mem_jobs.split(",")])
     # The benchmark's own peak, for the record: it holds no corpus in memory either.
