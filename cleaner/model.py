@@ -206,9 +206,14 @@ def default_folder():
         return Path(__file__).resolve().parent.parent / "models"
 
 
-def load(folder=None) -> Model:
-    """Load and verify a model folder; raise ModelError with a way out when it does not fit."""
+def load(folder=None, dense_features: int | None = None) -> Model:
+    """Load and verify a model folder; raise ModelError with a way out when it does not fit.
+
+    `dense_features` is the width of the dense input the caller will feed: the text features by
+    default; models for other inputs (HTML, spans) add their own columns after those.
+    """
     folder = default_folder() if folder is None else Path(folder)
+    expected_dense = len(features.DENSE_NAMES) if dense_features is None else dense_features
     try:
         manifest = json.loads(folder.joinpath(MANIFEST_FILE).read_text(encoding="utf-8"))
         raw = folder.joinpath(ARRAYS_FILE).read_bytes()
@@ -222,7 +227,7 @@ def load(folder=None) -> Model:
             f"this cleaner computes version {features.FEATURE_VERSION}; {RETRAIN_HINT}"
         )
     layout = (manifest.get("dense_features"), manifest.get("hash_buckets"), manifest.get("stack_offsets"))
-    if layout != (len(features.DENSE_NAMES), features.HASH_BUCKETS, list(STACK_OFFSETS)):
+    if layout != (expected_dense, features.HASH_BUCKETS, list(STACK_OFFSETS)):
         raise ModelError(f"the model in {folder} has another feature layout; {RETRAIN_HINT}")
     try:
         with np.load(io.BytesIO(raw), allow_pickle=False) as data:

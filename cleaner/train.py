@@ -157,7 +157,7 @@ def fit(docs: list[LabelledDoc], params: Params = Params(), prepared: list[Prepa
         "format": 1,
         "feature_version": features.FEATURE_VERSION,
         "labels": list(LABELS),
-        "dense_features": len(features.DENSE_NAMES),
+        "dense_features": int(dense.shape[1]),
         "hash_buckets": features.HASH_BUCKETS,
         "stack_offsets": list(STACK_OFFSETS),
         "prior_weight": params.prior_weight,
