@@ -121,11 +121,18 @@ def _message(text: str) -> None:
     print(f"cleaner: {text}", file=sys.stderr)
 
 
-def _read(name: str) -> bytes:
+def _read(name: str, limit: int) -> bytes:
+    """The input's bytes; an input above `limit` is refused after reading one byte past it, not all of it."""
+    from cleaner.core import InputTooLargeError
+
     if name == "-":
-        return sys.stdin.buffer.read()
-    with open(name, "rb") as fh:
-        return fh.read()
+        data = sys.stdin.buffer.read(limit + 1)
+    else:
+        with open(name, "rb") as fh:
+            data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise InputTooLargeError(f"input is above the limit of {limit} bytes (--max-bytes)")
+    return data
 
 
 def _run_filter(args) -> int:
@@ -157,7 +164,7 @@ def _run_filter(args) -> int:
     for name in files:
         label = "<stdin>" if name == "-" else name
         try:
-            article = cleaner.clean(_read(name))
+            article = cleaner.clean(_read(name, config.max_bytes))
         except (OSError, NotTextError, InputTooLargeError) as err:
             failed += 1
             reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
