@@ -1,8 +1,12 @@
 """Batch mode: throughput of -j 2 against -j 1, and peak memory for small and large JSON Lines inputs.
 
-    python benchmarks/batch.py [--docs 2000,10000] [--rounds 5] [--sizes 1000,10000] [--mem-jobs 1,2]
+    python benchmarks/batch.py [--docs 2000,10000] [--rounds 5] [--sizes 1000,100000] [--mem-jobs 1,2]
+                               [--source corpus|fixtures]
 
-Inputs are made by repeating the fixture documents (`fixtures/`), in a temporary folder.
+Inputs are made by repeating documents, in a temporary folder: the corpus's scraped texts
+(../shared/corpus pages, text and seeds; read from there, never copied into the repo), or the
+fixture documents (`fixtures/`) where the corpus is absent.  Runs use batch mode's defaults (site-
+level chrome on: its first pass is part of every run's cost); throughput also shows -j 1 without it.
 
 Throughput: wall time of whole `cleaner` runs (start-up included) on the same input, -j 1 and -j 2
 back to back, median of `--rounds`, for a directory of files and for one JSON Lines file.  Each
@@ -32,6 +36,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from cleaner.fixtures import iter_docs  # noqa: E402
+
+CORPUS = Path(os.environ.get("CLEANER_CORPUS", REPO.parent / "shared" / "corpus"))
 
 # Sampling interval of the process tree's memory: short enough to catch the peak of a run that
 # lasts seconds, long enough that the sampler costs nothing measurable.
@@ -104,17 +110,19 @@ def throughput(name: str, make_cmd, n: int, rounds: int) -> None:
     read against what the machine gave two processes at that moment; the figures are medians over
     the rounds.  CPU time shows what the workers cost beyond the cleaning itself (start-up, pickling;
     on shared hyperthreads, also the slower cores)."""
-    rows = []  # (wall -j 1, CPU -j 1, wall -j 2, CPU -j 2, ceiling) per round
+    rows = []  # (wall -j 1, CPU -j 1, wall -j 2, CPU -j 2, ceiling, wall -j 1 without site chrome) per round
     before = load()
     for r in range(rounds):
-        rows.append((*timed(make_cmd(1, r)), *timed(make_cmd(2, r)), ceiling()))
-    one, cpu_one, two, cpu_two, ceilings = (list(column) for column in zip(*rows))
+        rows.append((*timed(make_cmd(1, r)), *timed(make_cmd(2, r)), ceiling(),
+                     timed(make_cmd(1, r) + ["--no-site-chrome"])[0]))
+    one, cpu_one, two, cpu_two, ceilings, plain = (list(column) for column in zip(*rows))
     ratios = [w1 / w2 for w1, w2 in zip(one, two)]
     med = statistics.median
     print(f"{name}: {n} documents, median of {rounds} rounds: -j 1 {med(one):.2f} s ({n / med(one):.0f} docs/s, "
           f"CPU {med(cpu_one):.1f} s), -j 2 {med(two):.2f} s ({n / med(two):.0f} docs/s, CPU {med(cpu_two):.1f} s); "
           f"speed-up {med(ratios):.2f}x (rounds {min(ratios):.2f}-{max(ratios):.2f}), machine's two-process "
-          f"ceiling {med(ceilings):.2f}x (rounds {min(ceilings):.2f}-{max(ceilings):.2f})  [{before} -> {load()}]")
+          f"ceiling {med(ceilings):.2f}x (rounds {min(ceilings):.2f}-{max(ceilings):.2f}); -j 1 without site "
+          f"chrome's first pass {med(plain):.2f} s  [{before} -> {load()}]")
 
 
 def throughputs(tmp: Path, texts: list[str], n: int, rounds: int) -> None:
@@ -189,14 +197,17 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", default="2000", help="documents for the throughput runs (a comma list: one run each)")
     ap.add_argument("--rounds", type=int, default=5, help="runs per setting (the median is shown)")
-    ap.add_argument("--sizes", default="1000,10000", help="JSON Lines records for the memory runs")
+    ap.add_argument("--sizes", default="1000,100000", help="JSON Lines records for the memory runs")
+    ap.add_argument("--source", choices=("corpus", "fixtures"), default="corpus" if (CORPUS / "pages").is_dir()
+                    else "fixtures", help="documents to repeat (default: the corpus where present)")
     ap.add_argument("--mem-jobs", default="1,2", help="worker counts for the memory runs")
     ap.add_argument("--skip-throughput", action="store_true")
     ap.add_argument("--skip-memory", action="store_true")
     args = ap.parse_args()
 
-    texts = [doc.text for doc in iter_docs(REPO / "fixtures")]
-    print(f"{os.cpu_count()} cores, {len(texts)} fixture texts repeated; "
+    roots = [CORPUS / part for part in ("pages", "text", "seeds")] if args.source == "corpus" else [REPO / "fixtures"]
+    texts = [doc.text for doc in iter_docs(*roots)]
+    print(f"{os.cpu_count()} cores, {len(texts)} {args.source} texts repeated; "
           f"two processes against one on pure CPU work: {ceiling():.2f}x  [{load()}]")
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)

@@ -3,15 +3,18 @@
     python benchmarks/speed.py [--corpus ../shared/corpus] [--seconds 5]
 
 Start-up: median wall time of `cleaner < seed` as a whole process (and of trafilatura's CLI on
-the same text, when installed).  Throughput: documents per second through the library on the
-corpus page texts, one core, cold (a fresh Cleaner per pass is not needed: the cleaner keeps no
-per-document state), beside trafilatura's `extract` on the same texts wrapped as <p> paragraphs.
+the same text, when installed), with the median CPU time (user + system) of the process beside it:
+on a loaded machine wall time includes waiting for a core, CPU time does not.  Throughput:
+documents per second through the library on the corpus page texts, one core (a fresh Cleaner per
+pass is not needed: the cleaner keeps no per-document state), beside trafilatura's `extract` on
+the same texts wrapped as <p> paragraphs; by wall time and by this process's CPU time.
 """
 
 from __future__ import annotations
 
 import argparse
 import html
+import resource
 import shutil
 import statistics
 import subprocess
@@ -25,22 +28,44 @@ sys.path.insert(0, str(REPO))
 from cleaner.fixtures import iter_docs  # noqa: E402
 
 
-def median_wall(cmd: list[str], stdin: bytes, runs: int) -> float:
-    times = []
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def median_times(cmd: list[str], stdin: bytes, runs: int) -> tuple[float, float]:
+    """Median wall and median CPU seconds of running `cmd` as a whole process."""
+    walls, cpus = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        cpu, start = _children_cpu(), time.perf_counter()
         subprocess.run(cmd, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - start)
+        cpus.append(_children_cpu() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
-def rate(fn, texts: list[str], seconds: float) -> float:
-    done, start = 0, time.perf_counter()
+def rate(fn, texts: list[str], seconds: float) -> tuple[float, float]:
+    """Documents per second of wall time and of this process's CPU time."""
+    fn(texts[0])  # warm: lazy tables are built on first use, once per process
+    done, start, cpu = 0, time.perf_counter(), time.process_time()
     while time.perf_counter() - start < seconds:
         for text in texts:
             fn(text)
         done += len(texts)
-    return done / (time.perf_counter() - start)
+    return done / (time.perf_counter() - start), done / (time.process_time() - cpu)
+
+
+def fresh_rate(make, texts: list[str], seconds: float) -> tuple[float, float]:
+    """As `rate`, with a new cleaner for every pass over the texts: each text is new to the cleaner
+    that cleans it (lines that pages of one site share still come from its line cache, as in a crawl)."""
+    make().clean(texts[0])
+    done, start, cpu = 0, time.perf_counter(), time.process_time()
+    while time.perf_counter() - start < seconds:
+        cleaner = make()
+        for text in texts:
+            cleaner.clean(text)
+        done += len(texts)
+    return done / (time.perf_counter() - start), done / (time.process_time() - cpu)
 
 
 def as_paragraphs(text: str) -> str:
@@ -58,32 +83,36 @@ def main() -> int:
     seed = sorted((args.corpus / "seeds").glob("*.txt"))[0].read_bytes()
     exe = shutil.which("cleaner")
     cleaner_cmd = [exe] if exe else [sys.executable, "-m", "cleaner"]
-    rows = [("cleaner < seed", median_wall(cleaner_cmd, seed, args.runs))]
-    rows.append(("python -c pass", median_wall([sys.executable, "-c", "pass"], b"", args.runs)))
+    rows = [("cleaner < seed", *median_times(cleaner_cmd, seed, args.runs))]
+    rows.append(("python -c pass", *median_times([sys.executable, "-c", "pass"], b"", args.runs)))
+    rows.append(("python -c 'import numpy'", *median_times([sys.executable, "-c", "import numpy"], b"", args.runs)))
     traf = shutil.which("trafilatura")
     if traf:
-        rows.append(("trafilatura CLI < seed", median_wall([traf], seed, args.runs)))
-    print(f"| start-up (median wall, {args.runs} runs) | seconds |\n|---|---:|")
-    for name, secs in rows:
-        print(f"| {name} | {secs:.3f} |")
+        rows.append(("trafilatura CLI < seed", *median_times([traf], seed, args.runs)))
+    print(f"| start-up ({args.runs} runs) | median wall s | median CPU s |\n|---|---:|---:|")
+    for name, wall, cpu in rows:
+        print(f"| {name} | {wall:.3f} | {cpu:.3f} |")
 
     from cleaner import Cleaner
 
     texts = [d.text for d in iter_docs(args.corpus / "pages")]
     cleaner = Cleaner()
-    results = [("cleaner (library)", rate(cleaner.clean, texts, args.seconds))]
+    results = [("cleaner (library)", *rate(cleaner.clean, texts, args.seconds))]
+    results.append(("cleaner (library), a new cleaner per pass", *fresh_rate(Cleaner, texts, args.seconds)))
     try:
         import trafilatura
 
         pages = [as_paragraphs(t) for t in texts]
-        results.append(("trafilatura.extract (<p> pages)", rate(trafilatura.extract, pages, args.seconds) ))
+        results.append(("trafilatura.extract (<p> pages)", *rate(trafilatura.extract, pages, args.seconds)))
+        peer = results[-1][2]
     except ImportError:
-        pass
+        peer = results[0][2]  # no peer installed: ratios to the cleaner itself
     lines = sum(len(t.split("\n")) for t in texts) / len(texts)
-    print(f"\n| throughput, {len(texts)} page texts (~{lines:.0f} lines each), one core | docs/s | ratio |")
-    print("|---|---:|---:|")
-    for name, value in results:
-        print(f"| {name} | {value:.0f} | {value / results[-1][1]:.2f} |")
+    print(f"\n| throughput, {len(texts)} page texts (~{lines:.0f} lines each), one core "
+          "| docs/s (wall) | docs/s (CPU) | ratio (CPU) |")
+    print("|---|---:|---:|---:|")
+    for name, wall, cpu in results:
+        print(f"| {name} | {wall:.0f} | {cpu:.0f} | {cpu / peer:.2f} |")
     return 0
 
 

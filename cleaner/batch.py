@@ -9,6 +9,18 @@ into place, so a killed run never leaves a partial file under a final name.
 Directory mode: workers read each input and write its output themselves (only a status comes
 back).  JSON Lines mode: the parent reads records and writes the cleaned records, in input order,
 to stdout or to one output file per input file.
+
+Site-level chrome (`cleaner.sitechrome`): a first pass over the same inputs counts, per site (the
+folder in directory mode, the `url` host in JSON Lines), in how many documents each line occurs;
+the second pass, the cleaning, turns body lines that most of the site's documents share into chrome.
+
+A per-document `timeout`: inside the worker an alarm ends a document that runs too long (Python
+code and regular expressions see it); a document stuck where the alarm cannot reach (C code that
+does not return to the interpreter) is caught by the parent, which watches each task's progress
+on a small shared board: it kills that worker, and every task the dead pool held is sent again to
+a fresh one, the stuck document marked as timed out, so no other document is lost.
+
+Workers are joblib's loky processes on one machine, or a Dask cluster (`DaskPool`).
 """
 
 from __future__ import annotations
@@ -16,20 +28,27 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import mmap
 import os
+import signal
+import struct
 import sys
+import tempfile
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from cleaner import sitechrome
 from cleaner.config import Config
 from cleaner.core import Cleaner, InputTooLargeError
-from cleaner.decode import NotTextError
+from cleaner.decode import NotTextError, decode
 from cleaner.render import render
+from cleaner.segment import split_lines
 
 # Documents per task: a round trip to a worker costs about a millisecond of pickling and IPC, a
 # document about three of cleaning, so 64 documents make the overhead noise while results still come
@@ -50,6 +69,30 @@ TEMP_SUFFIX = ".cleaner-tmp"
 SOURCE_KEYS = ("text", "html")
 # Blocks in which the rest of an oversized JSON Lines record is skipped, never held whole.
 SKIP_BLOCK = 1 << 20
+# How often the parent looks at the progress board for a document past its timeout: a tenth of a
+# second makes a stuck worker's kill late by at most that, at no measurable cost.
+WATCH_SECONDS = 0.1
+# Seconds past the timeout before the parent kills a worker: the worker's own alarm ends a document
+# at the timeout, so a document still running after this is stuck where the alarm cannot reach it.
+HARD_GRACE = 2.0
+# One slot of the progress board: the ticket of the task's current sending (a task sent again gets a
+# new one, so a late write of an old worker is not mistaken for it), the worker's pid, the index of
+# the document it is on in its task (-1 between documents), and when that document started
+# (time.monotonic, the same clock in every process of the machine; 0.0 while the slot is written).
+SLOT = struct.Struct("=dddd")
+# Times a task is sent again after a pool it was in broke because a stuck worker was killed: one
+# per stuck document among the tasks in flight at most; past this, something else is wrong and the
+# task is reported lost rather than sent forever.
+MAX_SENDS = 8
+
+# Site-level chrome is on by default in batch mode.  A crawl is where its evidence is; on
+# ../shared/corpus (at most 13 documents a site, from different scrapers and years) it changes
+# nothing at the shipped constants and never removed a gold body line at any share >= 0.2
+# (benchmarks/sitechrome.py); its first pass costs a second read of the input and line hashing
+# (about an eighth of the cleaning's CPU: 0.35 against 2.8 ms a corpus document), and copies of one
+# page count once, so a folder of duplicates keeps its text.  --no-site-chrome makes each output
+# depend on its own input only.
+SITE_CHROME = True
 
 DONE, FAILED, SKIPPED = "done", "failed", "skipped"
 # A whole JSON Lines input that could not be finished: counted as failed, its output discarded.
@@ -74,15 +117,21 @@ class Settings:
     fmt: str = "text"
     explain: bool = False
     resume: bool = False
+    # Seconds a document may take; None: no limit.
+    timeout: float | None = None
+    # The first pass's chrome lines per site; None: site-level chrome is off.
+    site_chrome: sitechrome.SiteChrome | None = None
 
 
 class FileJob(NamedTuple):
-    """One input file of directory mode; `error` is set for a folder that could not be listed."""
+    """One input file of directory mode; `error` is set for a folder that could not be listed;
+    `site` is its folder relative to the input folder (the group of site-level chrome)."""
 
     src: str
     dst: str
     where: str
     error: str = ""
+    site: str = ""
 
 
 class Chunk(NamedTuple):
@@ -185,6 +234,12 @@ def write_atomic(path: str, data: bytes) -> None:
         raise
 
 
+def _site_chrome(settings: Settings, article, site: str):
+    if settings.site_chrome is None:
+        return article
+    return sitechrome.apply(article, settings.site_chrome.keys(site), settings.config.strip_dateline)
+
+
 def _clean_file(cleaner: Cleaner, settings: Settings, job: FileJob) -> Outcome:
     if job.error:
         return Outcome(FAILED, job.where, job.error)
@@ -192,6 +247,7 @@ def _clean_file(cleaner: Cleaner, settings: Settings, job: FileJob) -> Outcome:
         return Outcome(SKIPPED, job.where)
     try:
         article = cleaner.clean(_read_bounded(job.src, settings.config.max_bytes))
+        article = _site_chrome(settings, article, job.site)
         write_atomic(job.dst, render(article, settings.fmt, settings.explain).encode("utf-8"))
     except (OSError, NotTextError, InputTooLargeError) as err:
         return Outcome(FAILED, job.where, _reason(err))
@@ -200,10 +256,11 @@ def _clean_file(cleaner: Cleaner, settings: Settings, job: FileJob) -> Outcome:
     return Outcome(DONE, job.where)
 
 
-def clean_files(settings: Settings, jobs: tuple[FileJob, ...]) -> list[Outcome]:
+def clean_files(settings: Settings, jobs: tuple[FileJob, ...], watch: Watch | None = None) -> list[Outcome]:
     """Worker task of directory mode: clean and write each file, return what became of it."""
     cleaner = worker_cleaner(settings.model_dir, settings.config)
-    return [_clean_file(cleaner, settings, job) for job in jobs]
+    return guarded(jobs, lambda job: _clean_file(cleaner, settings, job),
+                   lambda job, why: Outcome(FAILED, job.where, why), watch)
 
 
 def _dumps(record: dict) -> bytes:
@@ -229,7 +286,14 @@ def _document(data: bytes) -> tuple[dict | None, str | None, str]:
     return record, text, ""
 
 
-def _clean_record(cleaner: Cleaner, explain: bool, where: str, data: bytes, refused: str) -> Outcome:
+def record_site(record: dict, where: str) -> str:
+    """A record's site: its `url` host; records without one are grouped by their input file."""
+    return sitechrome.site_of_url(record.get("url")) or f"file:{where}"
+
+
+def _clean_record(cleaner: Cleaner, settings: Settings, source: str, record_line) -> Outcome:
+    line, data, refused = record_line
+    where = f"{source}:{line}"
     if refused:
         return Outcome(FAILED, where, refused)
     record, text, refused = _document(data)
@@ -237,27 +301,150 @@ def _clean_record(cleaner: Cleaner, explain: bool, where: str, data: bytes, refu
         return Outcome(FAILED, where, refused)
     try:
         article = cleaner.clean(text)
+        article = _site_chrome(settings, article, record_site(record, source))
     except (NotTextError, InputTooLargeError) as err:
         return Outcome(FAILED, where, str(err))
     except Exception as err:  # one document that trips a bug must not cost the rest of the batch
         return Outcome(FAILED, where, _internal(err))
     # The document itself is replaced by the cleaned article; the cleaner's fields win a name clash.
     out = {k: v for k, v in record.items() if k not in SOURCE_KEYS}
-    out.update(article.as_dict(explain=explain))
+    out.update(article.as_dict(explain=settings.explain))
     return Outcome(DONE, where, _dumps(out))
 
 
-def clean_records(settings: Settings, chunk: Chunk) -> list[Outcome]:
+def clean_records(settings: Settings, chunk: Chunk, watch: Watch | None = None) -> list[Outcome]:
     """Worker task of JSON Lines mode: one outcome per record, output lines included."""
     if chunk.skipped:
         return [Outcome(SKIPPED, chunk.where)]
     if chunk.error:
         return [Outcome(LOST, chunk.where, chunk.error)]
     cleaner = worker_cleaner(settings.model_dir, settings.config)
-    return [
-        _clean_record(cleaner, settings.explain, f"{chunk.where}:{line}", data, refused)
-        for line, data, refused in chunk.records
-    ]
+    return guarded(chunk.records, lambda rec: _clean_record(cleaner, settings, chunk.where, rec),
+                   lambda rec, why: Outcome(FAILED, f"{chunk.where}:{rec[0]}", why), watch)
+
+
+# --- the first pass of site-level chrome: line counts per site ----------------------------------
+
+
+def _count(counts: list, site: str, text: str | bytes) -> None:
+    try:
+        counts.append((site, sitechrome.document_keys(split_lines(decode(text)))))
+    except NotTextError:
+        pass  # reported by the second pass, which reads it again
+
+
+def count_files(settings: Settings, jobs: tuple[FileJob, ...]) -> list[tuple[str, frozenset]]:
+    """Worker task of the first pass, directory mode: (folder, line keys) per document; the parent
+    adds them up (there, copies of a page are recognised across the whole input).  An input that
+    cannot be read is left out here; the second pass reports it."""
+    counts: list = []
+    for job in jobs:
+        if job.error:
+            continue
+        try:
+            data = _read_bounded(job.src, settings.config.max_bytes)
+        except (OSError, InputTooLargeError):
+            continue
+        _count(counts, job.site, data)
+    return counts
+
+
+def count_records(settings: Settings, chunk: Chunk) -> list[tuple[str, frozenset]]:
+    """Worker task of the first pass, JSON Lines mode: (`url` host, line keys) per record."""
+    counts: list = []
+    for _, data, refused in chunk.records:
+        record, text, refused = (None, None, refused) if refused else _document(data)
+        if not refused:
+            _count(counts, record_site(record, chunk.where), text)
+    return counts
+
+
+# --- per-document timeout, inside the worker -------------------------------------------------------
+
+
+class DocumentTimeout(BaseException):
+    """Raised by the alarm in the middle of a document.  A BaseException, so that the broad
+    `except Exception` that keeps one buggy document from costing the batch does not swallow it."""
+
+
+class Watch(NamedTuple):
+    """How a task is watched: its slot on the parent's progress board, the per-document timeout,
+    and documents not to run again (index in the task, reason) after the worker stuck on them
+    was killed."""
+
+    board: str
+    slot: int
+    timeout: float
+    skip: tuple[tuple[int, str], ...] = ()
+    ticket: int = 0
+
+
+def timeout_reason(timeout: float) -> str:
+    return f"timed out after {timeout:g} s"
+
+
+@lru_cache(maxsize=4)
+def _board(path: str) -> mmap.mmap:
+    """The parent's progress board, mapped once per worker process."""
+    with open(path, "r+b") as fh:
+        return mmap.mmap(fh.fileno(), 0)
+
+
+def mark(board, slot: int, ticket: int, pid: int, index: int) -> None:
+    """Write a slot: the start time last, so that a reader that sees it non-zero and unchanged
+    around its read of the other fields has read them whole."""
+    offset = slot * SLOT.size
+    struct.pack_into("=d", board, offset + 24, 0.0)
+    struct.pack_into("=ddd", board, offset, float(ticket), float(pid), float(index))
+    struct.pack_into("=d", board, offset + 24, time.monotonic() if index >= 0 else 0.0)
+
+
+def read_slot(board, slot: int) -> tuple[int, int, int, float] | None:
+    """(ticket, pid, document index, start) of a slot that has a document running, or None."""
+    offset = slot * SLOT.size
+    started = struct.unpack_from("=d", board, offset + 24)[0]
+    ticket, pid, index = struct.unpack_from("=ddd", board, offset)
+    if started <= 0.0 or index < 0 or struct.unpack_from("=d", board, offset + 24)[0] != started:
+        return None
+    return int(ticket), int(pid), int(index), started
+
+
+def _on_alarm(signum, frame):
+    raise DocumentTimeout()
+
+
+def guarded(items, run: Callable, fail: Callable, watch: Watch | None) -> list:
+    """run(item) for each item, or fail(item, reason) for one past the watch's timeout (or marked
+    to skip).  The alarm works in a process's main thread (loky workers run tasks there)."""
+    if watch is None:
+        return [run(item) for item in items]
+    board, pid, skip = _board(watch.board), os.getpid(), dict(watch.skip)
+    alarm = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGALRM, _on_alarm) if alarm else None
+    out = []
+    try:
+        for index, item in enumerate(items):
+            if index in skip:
+                out.append(fail(item, skip[index]))
+                continue
+            mark(board, watch.slot, watch.ticket, pid, index)
+            result = None
+            try:
+                try:
+                    if alarm:
+                        signal.setitimer(signal.ITIMER_REAL, watch.timeout)
+                    result = run(item)
+                finally:
+                    if alarm:
+                        signal.setitimer(signal.ITIMER_REAL, 0)
+            except DocumentTimeout:
+                pass
+            out.append(result if result is not None else fail(item, timeout_reason(watch.timeout)))
+        mark(board, watch.slot, watch.ticket, pid, -1)
+    finally:
+        if alarm:  # None: a handler set from C, which Python cannot put back; the default then
+            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+    return out
 
 
 # --- running tasks in order --------------------------------------------------------------------
@@ -282,6 +469,36 @@ def worker_pool(jobs: int):
     return get_reusable_executor(max_workers=jobs, env=env)
 
 
+class LokyPool:
+    """`jobs` worker processes on this machine (joblib's loky)."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.width = jobs * TASKS_PER_WORKER
+
+    def submit(self, fn: Callable, *args):
+        return worker_pool(self.jobs).submit(fn, *args)
+
+
+class DaskPool:
+    """The workers of a Dask cluster (`pip install 'cleaner[dask]'`).  Each worker process loads the
+    model once; in directory mode the workers read and write the files themselves, so the input and
+    output folders must be at the same paths on every worker (one machine, or a shared file system)."""
+
+    def __init__(self, address: str, connect_seconds: float = 10.0):
+        from distributed import Client
+
+        self.client = Client(address, timeout=connect_seconds, set_as_default=False)
+        threads = sum(self.client.nthreads().values()) or 1
+        self.width = threads * TASKS_PER_WORKER
+
+    def submit(self, fn: Callable, *args):
+        return self.client.submit(fn, *args, pure=False)
+
+    def close(self) -> None:
+        self.client.close()
+
+
 def _collect(task, future, lost: Callable) -> tuple:
     try:
         return task, future.result()
@@ -289,24 +506,31 @@ def _collect(task, future, lost: Callable) -> tuple:
         return task, lost(task, f"worker failed: {type(err).__name__}: {err}")
 
 
-def ordered_map(fn: Callable, settings: Settings, tasks: Iterable, jobs: int, lost: Callable) -> Iterator[tuple]:
-    """(task, fn(settings, task)) in task order; with jobs > 1 on joblib's loky worker processes.
+def ordered_map(fn: Callable, settings: Settings, tasks: Iterable, jobs: int, lost: Callable,
+                pool=None) -> Iterator[tuple]:
+    """(task, fn(settings, task)) in task order; with jobs > 1 on joblib's loky worker processes,
+    or on `pool` (a `DaskPool`) when given.
 
     Not joblib.Parallel: it dispatches a new task whenever one completes, not when a result is
     consumed, so a slow reader of the output (a pipe) would let results pile up in memory.  Here
     at most jobs * TASKS_PER_WORKER tasks are in flight, and the next is submitted as one is taken.
+    With a timeout, tasks always run in worker processes, watched (`_watched_map`).
     """
+    if settings.timeout is not None and pool is None:
+        yield from _watched_map(fn, settings, tasks, jobs, lost)
+        return
     tasks = iter(tasks)
     head = list(itertools.islice(tasks, 2))
-    if jobs <= 1 or len(head) < 2:  # one task: starting workers would cost more than they save
+    if pool is None and (jobs <= 1 or len(head) < 2):  # one task: starting workers would cost more than they save
         for task in itertools.chain(head, tasks):
             yield task, fn(settings, task)
         return
+    pool = pool or LokyPool(jobs)
     window: deque = deque()
     try:
         for task in itertools.chain(head, tasks):
-            window.append((task, worker_pool(jobs).submit(fn, settings, task)))
-            if len(window) >= jobs * TASKS_PER_WORKER:
+            window.append((task, pool.submit(fn, settings, task)))
+            if len(window) >= pool.width:
                 yield _collect(*window.popleft(), lost)
         while window:
             yield _collect(*window.popleft(), lost)
@@ -315,10 +539,126 @@ def ordered_map(fn: Callable, settings: Settings, tasks: Iterable, jobs: int, lo
             future.cancel()
 
 
+class Board:
+    """The progress board: one slot per task in flight, in a small temporary file that the parent
+    and the workers map into memory."""
+
+    def __init__(self, slots: int):
+        fd, self.path = tempfile.mkstemp(prefix="cleaner-board-")
+        try:
+            os.ftruncate(fd, slots * SLOT.size)
+            self.map = mmap.mmap(fd, 0)
+        finally:
+            os.close(fd)
+
+    def clear(self, slot: int) -> None:
+        self.map[slot * SLOT.size:(slot + 1) * SLOT.size] = bytes(SLOT.size)
+
+    def close(self) -> None:
+        self.map.close()
+        _remove_quietly(self.path)
+
+
+@dataclass
+class _Entry:
+    """A task in flight under watch: where it was sent, and documents not to run again."""
+
+    task: object
+    slot: int
+    skip: dict = field(default_factory=dict)
+    ticket: int = 0
+    sends: int = 0
+    executor: object = None
+    future: object = None
+
+
+def _failed(future) -> bool:
+    return future.done() and (future.cancelled() or future.exception() is not None)
+
+
+def _watched_map(fn: Callable, settings: Settings, tasks: Iterable, jobs: int, lost: Callable) -> Iterator[tuple]:
+    """`ordered_map` with a per-document timeout that holds even in C code.  Each task writes on its
+    board slot which document it is on and since when; a document still running HARD_GRACE seconds
+    after its timeout (the worker's own alarm did not end it) gets its worker killed.  That breaks
+    the whole loky pool, so every task it held is sent again to a fresh pool, the stuck document
+    marked to be reported as timed out: the other documents of its task, and of the other tasks,
+    are not lost (they are cleaned again: the same input gives the same output)."""
+    from concurrent.futures import Future, wait
+
+    width = max(1, jobs) * TASKS_PER_WORKER
+    board = Board(width)
+    killed: set = set()  # executors in which a worker was killed: their failed tasks are sent again
+    window: deque = deque()
+    tickets = itertools.count(1)
+
+    def submit(entry: _Entry) -> None:
+        board.clear(entry.slot)
+        entry.ticket = next(tickets)
+        entry.sends += 1
+        watch = Watch(board.path, entry.slot, settings.timeout, tuple(sorted(entry.skip.items())), entry.ticket)
+        entry.executor = worker_pool(jobs)
+        try:
+            entry.future = entry.executor.submit(fn, settings, entry.task, watch)
+        except Exception as err:  # a pool that broke since it was handed out: fail now, resend below
+            entry.future = Future()
+            entry.future.set_exception(err)
+
+    def look() -> None:
+        now = time.monotonic()
+        for entry in window:
+            if _failed(entry.future):
+                if entry.executor in killed and entry.sends < MAX_SENDS:
+                    submit(entry)
+                continue
+            slot = read_slot(board.map, entry.slot)
+            if slot is None or slot[0] != entry.ticket or now - slot[3] <= settings.timeout + HARD_GRACE:
+                continue
+            _, pid, index, _ = slot
+            entry.skip[index] = f"{timeout_reason(settings.timeout)} (stuck: its worker was stopped)"
+            killed.add(entry.executor)
+            board.clear(entry.slot)
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+    def take() -> tuple:
+        head = window[0]
+        while True:
+            look()
+            resend = _failed(head.future) and head.executor in killed and head.sends < MAX_SENDS
+            if head.future.done() and not resend:
+                window.popleft()
+                return _collect(head.task, head.future, lost)
+            wait([head.future], timeout=WATCH_SECONDS)
+
+    try:
+        for number, task in enumerate(tasks):
+            entry = _Entry(task, number % width)
+            submit(entry)
+            window.append(entry)
+            if len(window) >= width:
+                yield take()
+        while window:
+            yield take()
+    finally:
+        for entry in window:
+            entry.future.cancel()
+        board.close()
+
+
 def batched(items: Iterable, size: int) -> Iterator[tuple]:
     it = iter(items)
     while batch := tuple(itertools.islice(it, size)):
         yield batch
+
+
+def first_pass(count: Callable, settings: Settings, tasks: Iterable, jobs: int, pool=None) -> sitechrome.SiteChrome:
+    """Site-level chrome's first pass: the line counts of every input, per site, added up."""
+    counts = sitechrome.SiteCounts()
+    plain = replace(settings, timeout=None)  # reading and hashing lines does not get stuck
+    for _, documents in ordered_map(count, plain, tasks, jobs, lambda task, reason: [], pool):
+        for site, keys in documents:
+            counts.add(site, keys)
+    return counts.chrome()
 
 
 # --- progress and summary ----------------------------------------------------------------------
@@ -434,15 +774,24 @@ def file_jobs(in_dir: Path, out_dir: Path, fmt: str) -> Iterator[FileJob]:
         names = output_names(files, dirs, SUFFIXES[fmt])
         for name in files:
             src = str(in_dir / rel / name)
-            yield FileJob(src, str(out_dir / rel / names[name]), src)
+            # Site-level chrome groups by folder: a crawl is usually laid out one folder per site.
+            yield FileJob(src, str(out_dir / rel / names[name]), src, site=rel)
 
 
 def run_directory(in_dir: Path, out_dir: Path, settings: Settings, jobs: int = 1,
-                  reporter: Reporter | None = None) -> Summary:
-    """Clean every file under `in_dir` into `out_dir` at the same relative path."""
+                  reporter: Reporter | None = None, site_chrome: bool = False, pool=None) -> Summary:
+    """Clean every file under `in_dir` into `out_dir` at the same relative path; with `site_chrome`,
+    after a first pass that counts each folder's lines."""
     reporter = reporter or Reporter()
-    tasks = batched(file_jobs(Path(in_dir), Path(out_dir), settings.fmt), CHUNK_DOCS)
-    for _, outcomes in ordered_map(clean_files, settings, tasks, jobs, _lost_files):
+    in_dir, out_dir = Path(in_dir), Path(out_dir)
+    if site_chrome:
+        # Every input is counted, those that --resume will skip too: the same table as the first run.
+        counting = batched(file_jobs(in_dir, out_dir, settings.fmt), CHUNK_DOCS)
+        if reporter.progress:
+            reporter.message("site-level chrome: counting each folder's lines first ...")
+        settings = replace(settings, site_chrome=first_pass(count_files, settings, counting, jobs, pool))
+    tasks = batched(file_jobs(in_dir, out_dir, settings.fmt), CHUNK_DOCS)
+    for _, outcomes in ordered_map(clean_files, settings, tasks, jobs, _lost_files, pool):
         for outcome in outcomes:
             reporter.add(outcome)
     return reporter.finish()
@@ -591,15 +940,32 @@ def _chunks(sources: Iterable[Source], settings: Settings) -> Iterator[Chunk]:
         yield from source_chunks(source, settings.config.max_bytes, settings.resume)
 
 
+def _counted_chunks(sources: Iterable[Source], max_bytes: int) -> Iterator[Chunk]:
+    """The first pass's chunks: every readable input (those --resume will skip too); not stdin,
+    which cannot be read twice."""
+    for source in sources:
+        if source.path is not None and not source.error:
+            yield from (c for c in source_chunks(source, max_bytes) if not c.error)
+
+
 def run_jsonl(sources: Iterable[Source], settings: Settings, jobs: int = 1, stdout=None,
-              reporter: Reporter | None = None) -> Summary:
+              reporter: Reporter | None = None, site_chrome: bool = False, pool=None) -> Summary:
     """Clean every record; write one record per cleaned input record, in input order, to `stdout`
-    (a binary stream) or, for sources with a `dst`, to that file."""
+    (a binary stream) or, for sources with a `dst`, to that file.  With `site_chrome`, after a
+    first pass that counts the lines of each `url` host (records from stdin are not counted: it
+    cannot be read twice)."""
     reporter = reporter or Reporter()
     stdout = stdout if stdout is not None else sys.stdout.buffer
+    if site_chrome:
+        sources = list(sources)  # one small tuple per input file, read twice
+        counting = _counted_chunks(sources, settings.config.max_bytes)
+        if reporter.progress:
+            reporter.message("site-level chrome: counting each site's lines first ...")
+        settings = replace(settings, site_chrome=first_pass(count_records, settings, counting, jobs, pool))
     files = OutputFiles(reporter)
     try:
-        for chunk, outcomes in ordered_map(clean_records, settings, _chunks(sources, settings), jobs, _lost_chunk):
+        for chunk, outcomes in ordered_map(clean_records, settings, _chunks(sources, settings), jobs, _lost_chunk,
+                                           pool):
             for outcome in outcomes:
                 reporter.add(outcome)
             if chunk.dst is None:

@@ -32,6 +32,8 @@ batch:
   cleaner --input-dir crawl --output-dir clean --resume    # after a kill: finish the rest
   cleaner --jsonl corpus.jsonl -j 2 > cleaned.jsonl        # {url, id, text} -> {url, id, title, body, ...}
   cleaner --jsonl --input-dir corpus --output-dir cleaned  # every *.jsonl, same relative paths
+  cleaner --input-dir crawl --output-dir clean --timeout 10  # a document past 10 s is reported, the rest goes on
+  cleaner --jsonl --input-dir corpus --output-dir cleaned --scheduler tcp://host:8786   # on a Dask cluster
 
   Every regular file under --input-dir (recursively, sorted; hidden files and folders skipped) is
   written to --output-dir at the same relative path, the format's extension (.txt, .json, .tsv)
@@ -43,6 +45,9 @@ batch:
   JSON Lines record.  Outputs are written to a hidden temporary file and renamed into place: a
   killed run leaves no partial output, and --resume skips inputs whose output exists.  A progress
   line shows on stderr when it is a terminal; a summary closes the run (both off with -q).
+  Site-level chrome (default on): a first pass counts each site's lines (per folder, or per url
+  host with --jsonl); body lines found in at least half of at least 5 of a site's documents are
+  dropped as chrome (not for stdin, which cannot be read twice).
 
 exit status: 0 ok, 1 some input failed (the rest was written), 2 usage error
 """
@@ -69,8 +74,14 @@ def _filter_parser() -> argparse.ArgumentParser:
     p.add_argument("--strip-dateline", action="store_true",
                    help="remove the 'JAKARTA, KOMPAS.com - ' lead from the body's first line")
     p.add_argument("--now", metavar="ISO", help="reference time for relative dates such as '2 jam yang lalu'")
+    p.add_argument("--glued", action=argparse.BooleanOptionalAction, default=None,
+                   help="split lines that hold a whole article (CSV cells) and cut their chrome spans "
+                        "(default: when a document looks glued; --glued: always; --no-glued: never)")
     p.add_argument("--model", metavar="DIR", help="a model folder (default: the shipped model)")
     p.add_argument("--max-bytes", type=int, metavar="N", help="refuse inputs larger than N bytes (default 50 MiB)")
+    p.add_argument("--input-format", choices=("auto", "text", "html"), default="auto",
+                   help="auto (default): an HTML page is told from scraped text by its start; text or html: "
+                        "say which it is")
     p.add_argument("-q", "--quiet", action="store_true", help="no messages except errors")
     g = p.add_argument_group("batch", "many documents: a folder tree mirrored, or JSON Lines corpora (see below)")
     g.add_argument("--input-dir", type=Path, metavar="IN",
@@ -82,6 +93,13 @@ def _filter_parser() -> argparse.ArgumentParser:
     g.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
                    help="parallel worker processes for --input-dir or --jsonl (default 1; more needs joblib)")
     g.add_argument("--resume", action="store_true", help="with --output-dir, skip inputs whose output exists")
+    g.add_argument("--timeout", type=float, metavar="SECONDS",
+                   help="give up on a document after SECONDS: it is reported, the run goes on (exit status 1)")
+    g.add_argument("--site-chrome", action=argparse.BooleanOptionalAction, default=None,
+                   help="first count each site's lines (folder, or url host with --jsonl) and drop body lines "
+                        "repeated in most of its documents (default: on; not for stdin)")
+    g.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786 (needs: pip install 'cleaner[dask]')")
     p.add_argument("--version", action="version", version=f"cleaner {_version()}")
     return p
 
@@ -114,6 +132,8 @@ def _evaluate_parser() -> argparse.ArgumentParser:
     p.add_argument("--glued", action="store_true", help="include glued documents (<id>.gold.txt)")
     p.add_argument("-j", "--jobs", type=int, default=1, help="parallel workers for --loso")
     p.add_argument("--json", action="store_true", help="print the scores as JSON instead of a table")
+    p.add_argument("--html", action="store_true",
+                   help="score on the HTML pages (<id>.html beside its labelled <id>.tsv) with the HTML model")
     return p
 
 
@@ -135,6 +155,14 @@ def _read(name: str, limit: int) -> bytes:
     return data
 
 
+def _utf8_stdout() -> None:
+    """Write UTF-8 whatever the locale says: the body is the input's text, and any character of it
+    must come out (a latin-1 locale would otherwise stop the filter at the first character it lacks)."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(encoding="utf-8")
+
+
 def _run_filter(args) -> int:
     from cleaner.config import DEFAULT_MAX_BYTES, Config
     from cleaner.core import Cleaner, InputTooLargeError
@@ -151,8 +179,15 @@ def _run_filter(args) -> int:
     except ValueError:
         _message(f"--now: not an ISO 8601 time: {args.now!r}")
         return EXIT_USAGE
-    config = Config(strip_dateline=args.strip_dateline, now=now, max_bytes=args.max_bytes or DEFAULT_MAX_BYTES)
-    if args.input_dir or args.jsonl or args.output_dir or args.resume or args.jobs != 1:
+    if args.max_bytes is not None and args.max_bytes < 1:
+        _message("--max-bytes needs a number of bytes of 1 or more")
+        return EXIT_USAGE
+    config = Config(strip_dateline=args.strip_dateline, now=now,
+                    max_bytes=DEFAULT_MAX_BYTES if args.max_bytes is None else args.max_bytes,
+                    input_format=args.input_format, glued=args.glued)
+    _utf8_stdout()
+    if (args.input_dir or args.jsonl or args.output_dir or args.resume or args.jobs != 1 or args.timeout is not None
+            or args.scheduler or args.site_chrome is not None):
         return _run_batch(args, config)
     try:
         cleaner = Cleaner(model=load(args.model) if args.model else None, config=config)
@@ -165,7 +200,7 @@ def _run_filter(args) -> int:
         label = "<stdin>" if name == "-" else name
         try:
             article = cleaner.clean(_read(name, config.max_bytes))
-        except (OSError, NotTextError, InputTooLargeError) as err:
+        except (OSError, NotTextError, InputTooLargeError, ModelError) as err:
             failed += 1
             reason = err.strerror if isinstance(err, OSError) and err.strerror else str(err)
             _message(f"{label}: {reason}")
@@ -181,8 +216,12 @@ def _batch_usage_error(args) -> str | None:
     """Why these batch options cannot run together, or None."""
     if args.jobs < 1:
         return "-j/--jobs needs a number of workers of 1 or more"
+    if args.timeout is not None and not 0 < args.timeout < float("inf"):
+        return "--timeout needs a number of seconds above 0"
     if not (args.input_dir or args.jsonl):
-        return "-j, --output-dir and --resume apply to --input-dir or --jsonl runs"
+        return "-j, --output-dir, --resume, --timeout, --site-chrome, --scheduler apply to --input-dir or --jsonl runs"
+    if args.scheduler and args.timeout is not None:
+        return "--timeout is not enforced on a Dask cluster (its workers run documents in threads)"
     if args.output_dir and not args.input_dir:
         return "--output-dir needs --input-dir (a JSON Lines FILE goes to stdout)"
     if args.resume and not args.output_dir:
@@ -209,11 +248,16 @@ def _run_batch(args, config) -> int:
     from cleaner.model import ModelError
 
     problem = _batch_usage_error(args)
-    if problem is None and args.jobs > 1:
+    if problem is None and (args.jobs > 1 or args.timeout is not None) and not args.scheduler:
         try:
             import joblib  # noqa: F401
         except ImportError:
-            problem = "-j above 1 needs joblib: pip install joblib"
+            problem = "-j above 1 and --timeout need joblib: pip install joblib"
+    if problem is None and args.scheduler:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            problem = "--scheduler needs Dask: pip install 'cleaner[dask]'"
     if problem:
         _message(problem)
         return EXIT_USAGE
@@ -225,15 +269,28 @@ def _run_batch(args, config) -> int:
         _message(str(err))
         return EXIT_FAILED
     settings = batch.Settings(config=config, model_dir=model_dir, fmt=args.format, explain=args.explain,
-                              resume=args.resume)
+                              resume=args.resume, timeout=args.timeout)
+    site_chrome = batch.SITE_CHROME if args.site_chrome is None else args.site_chrome
+    try:
+        pool = batch.DaskPool(args.scheduler) if args.scheduler else None
+    except (OSError, ValueError) as err:
+        _message(f"--scheduler: cannot reach {args.scheduler}: {err}")
+        return EXIT_FAILED
     reporter = batch.Reporter(quiet=args.quiet)
-    if not args.jsonl:
-        summary = batch.run_directory(args.input_dir, args.output_dir, settings, args.jobs, reporter)
-    else:
-        sources = (batch.jsonl_sources_in(args.input_dir, args.output_dir) if args.input_dir
-                   else batch.jsonl_sources(args.files or ["-"]))
-        sys.stdout.flush()
-        summary = batch.run_jsonl(sources, settings, args.jobs, sys.stdout.buffer, reporter)
+    try:
+        if not args.jsonl:
+            summary = batch.run_directory(args.input_dir, args.output_dir, settings, args.jobs, reporter, site_chrome,
+                                          pool)
+        else:
+            sources = (batch.jsonl_sources_in(args.input_dir, args.output_dir) if args.input_dir
+                       else batch.jsonl_sources(args.files or ["-"]))
+            if args.site_chrome and not args.input_dir and "-" in (args.files or ["-"]):
+                _message("--site-chrome: records from stdin are cleaned without it (stdin cannot be read twice)")
+            sys.stdout.flush()
+            summary = batch.run_jsonl(sources, settings, args.jobs, sys.stdout.buffer, reporter, site_chrome, pool)
+    finally:
+        if pool is not None:
+            pool.close()
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
@@ -275,7 +332,42 @@ def _run_train(args) -> int:
         fitted = train.with_scores(fitted, report.as_dict())
     model.save(fitted, args.output)
     _message(f"model written to {args.output}")
+    glued_docs = [d for d in _labelled(roots, glued=True) if d.gold_body is not None]
+    if glued_docs:
+        _train_spans(args, fitted, docs, glued_docs)
+    _train_html(args)
     return EXIT_OK
+
+
+def _train_html(args) -> None:
+    """The HTML model (models/html), when labelled pages (<id>.html beside <id>.tsv) are among the inputs."""
+    from cleaner import train_html
+    from cleaner.core import HTML_MODEL_FOLDER
+
+    fixtures = None if args.no_fixtures else args.fixtures
+    pages = train_html.iter_pages(*args.corpus, *([fixtures] if fixtures else []))
+    if not pages:
+        return
+    _message(f"HTML model: {len(pages)} labelled pages ...")
+    train_html.train_and_save(args.corpus, args.output / HTML_MODEL_FOLDER, fixtures, jobs=args.jobs,
+                              scores=not args.no_scores)
+    _message(f"HTML model written to {args.output / HTML_MODEL_FOLDER}")
+
+
+def _train_spans(args, line_model, line_docs, glued_docs) -> None:
+    """The span model of glued documents (models/spans), when glued documents are among the inputs."""
+    from cleaner import train_spans
+
+    _message(f"span model: {len(glued_docs)} glued documents and glued copies of the others ...")
+    prepared = train_spans.prepare_all(glued_docs, line_docs)
+    scores = None
+    corpus_glued = [] if args.no_scores else [d for d in _labelled(args.corpus, glued=True) if d.gold_body is not None]
+    if corpus_glued:
+        _message("leave-one-site-out scores of the span model ...")
+        overall, sites, _ = train_spans.loso(corpus_glued, prepared, line_model=line_model)
+        scores = train_spans.scores_dict(overall, sites)
+    train_spans.save(train_spans.fit(prepared), args.output / "spans", scores)
+    _message(f"span model written to {args.output / 'spans'}")
 
 
 def _run_evaluate(args) -> int:
@@ -286,6 +378,8 @@ def _run_evaluate(args) -> int:
     if missing:
         _message(f"not found: {', '.join(missing)}")
         return EXIT_USAGE
+    if args.html:
+        return _run_evaluate_html(args)
     docs = _labelled(args.corpus, glued=args.glued)
     if not docs:
         _message("no labelled documents found")
@@ -293,7 +387,7 @@ def _run_evaluate(args) -> int:
     if args.loso:
         from cleaner.evaluate import loso
 
-        fixtures = _labelled([args.fixtures]) if args.fixtures.is_dir() else []
+        fixtures = _labelled([args.fixtures], glued=args.glued) if args.fixtures.is_dir() else []
         report = loso(docs, fixtures, jobs=args.jobs)
     else:
         from cleaner.evaluate import evaluate
@@ -304,6 +398,37 @@ def _run_evaluate(args) -> int:
             _message(str(err))
             return EXIT_FAILED
         report = evaluate(docs, cleaner.clean)
+    print(json.dumps(report.as_dict(), indent=2) if args.json else report.table())
+    return EXIT_OK
+
+
+def _run_evaluate_html(args) -> int:
+    from cleaner import train_html
+    from cleaner.config import Config
+    from cleaner.core import Cleaner
+    from cleaner.domfeatures import DENSE_WIDTH
+    from cleaner.model import ModelError, load
+
+    pages = train_html.iter_pages(*args.corpus)
+    if not pages:
+        _message("no labelled HTML pages found (<id>.html beside <id>.tsv)")
+        return EXIT_USAGE
+    if args.loso:
+        try:
+            import sklearn  # noqa: F401
+        except ImportError as err:
+            _message(f"--loso needs scikit-learn ({err}); pip install 'cleaner[train]'")
+            return EXIT_FAILED
+        extra = train_html.iter_pages(args.fixtures) if args.fixtures.is_dir() else []
+        report = train_html.loso(pages, extra, jobs=args.jobs)
+    else:
+        try:
+            html_model = load(args.model, dense_features=DENSE_WIDTH) if args.model else None
+            cleaner = Cleaner(html_model=html_model, config=Config(input_format="html"))
+        except ModelError as err:
+            _message(str(err))
+            return EXIT_FAILED
+        report = train_html.evaluate_pages(pages, cleaner)
     print(json.dumps(report.as_dict(), indent=2) if args.json else report.table())
     return EXIT_OK
 

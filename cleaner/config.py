@@ -9,6 +9,8 @@ from datetime import datetime
 # bound keeps one runaway input from holding a worker's memory.
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
+INPUT_FORMATS = ("auto", "text", "html")
+
 
 @dataclass(frozen=True)
 class Config:
@@ -19,3 +21,13 @@ class Config:
     # Reference time for relative dates ("2 jam yang lalu"); without it they stay unresolved.
     now: datetime | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    # Glued documents (a whole article in one CSV cell): None detects them (one non-blank line, or a
+    # line longer than any paragraph), True treats every document as one, False leaves lines whole.
+    glued: bool | None = None
+    # What the input is: 'auto' tells an HTML page from scraped text by its start (a doctype, an
+    # <html> tag, or several tags), 'text' and 'html' say it outright.
+    input_format: str = "auto"
+
+    def __post_init__(self):
+        if self.input_format not in INPUT_FORMATS:
+            raise ValueError(f"input_format must be one of {', '.join(INPUT_FORMATS)}, not {self.input_format!r}")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cleaner import features, fields, lexicon
+import numpy as np
+
+from cleaner import features, fields, glued, html, lexicon
 from cleaner import model as model_io
 from cleaner.config import Config
 from cleaner.decode import decode
@@ -17,6 +19,9 @@ from cleaner.segment import segment_text
 # bound.  At the bound a document takes about 1 GB and a few seconds; the longest labelled page has
 # about 500 lines.
 MAX_LINES = 200_000
+
+# The HTML model's folder inside the model folder (models/html/): text + DOM features, its own weights.
+HTML_MODEL_FOLDER = "html"
 
 
 class InputTooLargeError(ValueError):
@@ -30,6 +35,8 @@ class Line:
     text: str
     label: str
     score: float
+    # A glued line's spans, (text, label, probability of body), when the span step split it.
+    spans: tuple[tuple[str, str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -63,7 +70,10 @@ class Article:
         }
         if explain:
             out["lines"] = [
-                {"text": ln.text, "label": ln.label, "score": round(ln.score, 4)} for ln in self.lines if ln.label
+                {"text": ln.text, "label": ln.label, "score": round(ln.score, 4)}
+                | ({"spans": [{"text": t, "label": lab, "score": round(p, 4)} for t, lab, p in ln.spans]}
+                   if ln.spans else {})
+                for ln in self.lines if ln.label
             ]
         return out
 
@@ -74,20 +84,40 @@ def default_model() -> model_io.Model:
     return model_io.load()
 
 
+@lru_cache(maxsize=1)
+def default_html_model() -> model_io.Model:
+    """The shipped model for HTML pages (text + DOM features), loaded once per process on first use."""
+    from cleaner.domfeatures import DENSE_WIDTH
+
+    return model_io.load(model_io.default_folder().joinpath(HTML_MODEL_FOLDER), dense_features=DENSE_WIDTH)
+
+
 class Cleaner:
     """A reusable cleaner: load the model once, clean many documents; safe to share across threads."""
 
-    def __init__(self, model: model_io.Model | None = None, config: Config | None = None):
+    def __init__(self, model: model_io.Model | None = None, config: Config | None = None,
+                 span_model: glued.SpanModel | None = None, html_model: model_io.Model | None = None):
         self.model = model if model is not None else default_model()
         self.config = config if config is not None else Config()
+        # The model of glued lines' spans; the shipped one is loaded on the first glued document.
+        self.span_model = span_model
         self._lexicon = lexicon.load()
         # The lexicon's derived tables, and a bounded cache of lines seen (menus, footers).
         self._features = features.FeatureExtractor(self._lexicon)
+        # HTML pages: their model is loaded on the first page (at once when every input is HTML).
+        self._html_model = html_model
+        self._dom_features = None
+        self._class_names: dict = {}  # class/id value -> its tokens, for html.segment_page
+        if self.config.input_format == "html" and html_model is None:
+            self._html_model = default_html_model()
 
     def clean(self, doc: str | bytes) -> Article:
         size = len(doc) if isinstance(doc, (bytes, bytearray)) else len(doc.encode("utf-8", "surrogatepass"))
         if size > self.config.max_bytes:
             raise InputTooLargeError(f"input of {size} bytes is above the limit of {self.config.max_bytes} bytes")
+        fmt = self.config.input_format
+        if fmt == "html" or (fmt == "auto" and html.looks_like_html(doc)):
+            return self.clean_html(doc)
         text = decode(doc)
         lines = text.count("\n") + 1 - text.endswith("\n")
         if lines > MAX_LINES:
@@ -97,14 +127,47 @@ class Cleaner:
         label_ids, scores = self.model.label(feats)
         labels = [""] * len(seg.lines)
         line_scores = [0.0] * len(seg.lines)
-        for i, label_id, score in zip(seg.content, label_ids, scores):
+        for i, label_id, score in zip(seg.content, label_ids.tolist(), scores.tolist()):  # Python numbers: faster
             labels[i] = LABELS[label_id]
-            line_scores[i] = float(score)
-        return self._article(seg.lines, labels, line_scores)
+            line_scores[i] = score
+        split = {}
+        span_model, force = None, bool(self.config.glued)
+        if self.config.glued is not False and glued.glued_lines(seg.lines, seg.content, labels, force):
+            span_model = self.span_model if self.span_model is not None else glued.default_model()
+        if span_model is not None:
+            # Glued lines the line model kept: their chrome spans cut (see glued.apply).
+            split = glued.apply(span_model, seg.lines, seg.content, labels, self._features, force=force)
+            for i, line in split.items():
+                labels[i] = "body" if line.text.strip() else ("chrome" if labels[i] == "body" else labels[i])
+        return self._article(seg.lines, labels, line_scores, split)
 
-    def _article(self, lines, labels, scores) -> Article:
+    def clean_html(self, doc: str | bytes) -> Article:
+        """Clean an HTML page: its lines as a reader sees them, labelled from text and DOM features,
+        and the fields its printed lines and its metadata state."""
+        from cleaner import domfeatures, pagemeta
+
+        if self._html_model is None:
+            self._html_model = default_html_model()
+        root = html.parse(doc)
+        page = html.segment_page(root, self._class_names)
+        if len(page.lines) > MAX_LINES:
+            raise InputTooLargeError(f"page of {len(page.lines)} lines is above the limit of {MAX_LINES} lines")
+        if self._dom_features is None:
+            self._dom_features = domfeatures.DomFeatureExtractor(self._features)
+        feats = self._dom_features.page(page)
+        label_ids, scores = self._html_model.label(feats)
+        label_ids = _without_forced_body(self._html_model, feats, label_ids)
+        meta = pagemeta.read(root) if root is not None else None
+        return self._article(page.texts, [LABELS[i] for i in label_ids], [float(s) for s in scores], page_meta=meta)
+
+    def _article(self, lines, labels, scores, split=None, page_meta=None) -> Article:
+        split = split or {}
         found = fields.extract([(t, lab) for t, lab in zip(lines, labels) if lab], now=self.config.now)
-        body = [t for t, lab in zip(lines, labels) if lab == "body"]
+        if page_meta is not None:
+            from cleaner import pagemeta
+
+            found = pagemeta.merge(found, page_meta)
+        body = [split[i].text if i in split else t for i, (t, lab) in enumerate(zip(lines, labels)) if lab == "body"]
         if body and self.config.strip_dateline:
             body[0] = fields.strip_dateline(body[0])
         return Article(
@@ -118,8 +181,32 @@ class Cleaner:
             captions=found.captions,
             description=found.description,
             body="\n".join(body),
-            lines=tuple(Line(t, lab, s) for t, lab, s in zip(lines, labels, scores)),
+            lines=tuple(Line(t, lab, s, split[i].spans if i in split else ())
+                        for i, (t, lab, s) in enumerate(zip(lines, labels, scores))),
         )
+
+
+def _without_forced_body(model: model_io.Model, feats, label_ids):
+    """The labels with the one body line that the model keeps when decoding chose none put back to
+    the decoded label, when that is caption or the line sits between two captions.  A scraped text is
+    an article, but a page may have no article text at all (a photo gallery): there a caption is not
+    to become the body.  A lone paragraph elsewhere still becomes the body (single-paragraph news)."""
+    from cleaner.sequence import viterbi
+
+    body = LABELS.index("body")
+    at = [i for i, label in enumerate(label_ids) if label == body]
+    if len(at) != 1:
+        return label_ids
+    emissions = np.log(np.clip(model.probabilities(feats), 1e-9, 1.0)) - model.prior_weight * model.prior
+    emissions[feats.lengths > model_io.TITLE_MAX_CHARS, LABELS.index("title")] = -np.inf
+    path = viterbi(emissions, model.transitions, model.start)
+    caption, i = LABELS.index("caption"), at[0]
+    among_captions = 0 < i < len(path) - 1 and path[i - 1] == caption and path[i + 1] == caption
+    if (path == body).any() or not (path[i] == caption or among_captions):
+        return label_ids
+    out = label_ids.copy()
+    out[i] = path[i]
+    return out
 
 
 def clean(doc: str | bytes, config: Config | None = None) -> Article:

@@ -9,7 +9,10 @@ import re
 # Real scraped pages carry a few stray ones; binary data carries many.
 MAX_CONTROL_SHARE = 0.01
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Control characters U+0000-U+0008, U+000B, U+000E-U+001F and U+007F, as bytes: each is one byte in
+# UTF-8, and no other character's encoding holds such a byte, so counting them in the UTF-8 bytes
+# counts the characters (in C).
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 _NEWLINES = re.compile(r"\r\n?")
 # Code points U+D800-U+DFFF: a Python str may hold them (from `surrogateescape` decoding, or JSON
 # with a lone "\\ud800"), but no encoding can write them out.
@@ -82,13 +85,21 @@ def _decode_bytes(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+def _has_surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")  # in C; fails exactly on a surrogate code point
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def decode(data: bytes | str) -> str:
     """Text with `\\n` line endings; raises NotTextError for binary input.
 
     Lone surrogates in a str (which no encoding can write) become U+FFFD.
     """
     text = data if isinstance(data, str) else _decode_bytes(bytes(data))
-    if not text.isascii() and _SURROGATE.search(text):
+    if not text.isascii() and _has_surrogates(text):
         # Replaced as undecodable bytes are: U+FFFD, the Unicode replacement character.
         text = _SURROGATE.sub("\ufffd", text)
     if text.startswith("\ufeff"):
@@ -97,6 +108,7 @@ def decode(data: bytes | str) -> str:
     text = normalise_newlines(text)
     if text:
         sample = text[:100_000]
-        if len(_CONTROL.findall(sample)) > MAX_CONTROL_SHARE * len(sample) + 2:
+        encoded = sample.encode("utf-8")
+        if len(encoded) - len(encoded.translate(None, _CONTROL_BYTES)) > MAX_CONTROL_SHARE * len(sample) + 2:
             raise NotTextError("not text: too many control characters")
     return text

@@ -98,12 +98,22 @@ def evaluate(docs: Iterable[LabelledDoc], clean: Callable[[str], Article]) -> Re
     return report
 
 
-def _score_site(site: str, training: list, docs: list[LabelledDoc], params) -> list[Article]:
-    """Train on `training` (prepared documents of other sites) and clean `docs` of `site`."""
+def _score_site(site: str, training: list, docs: list[LabelledDoc], params, span_training=()) -> list[Article]:
+    """Train on `training` (prepared documents of other sites) and clean `docs` of `site`; with
+    `span_training` (prepared spans of other sites), a span model for the glued documents too."""
     from cleaner import train
+    from cleaner.config import Config
     from cleaner.core import Cleaner
 
-    cleaner = Cleaner(model=train.fit([], params or train.Params(), prepared=training))
+    span_model, config = None, Config(glued=False)
+    if span_training:
+        from cleaner import train_spans
+
+        span_model, config = train_spans.fit(list(span_training)), Config()
+    # Without glued documents to train on, the span step is off: the shipped span model has seen
+    # every site, and would score on sites it was trained on.
+    cleaner = Cleaner(model=train.fit([], params or train.Params(), prepared=training), config=config,
+                      span_model=span_model)
     return [cleaner.clean(d.text) for d in docs]
 
 
@@ -114,9 +124,18 @@ def loso_articles(docs: list[LabelledDoc], extra: list[LabelledDoc], params=None
     from cleaner.batch import worker_pool
 
     prepared = [train.prepare(d) for d in [*docs, *extra] if d.gold_body is None]
+    spans = []
+    if any(d.gold_body is not None for d in docs):
+        # Glued documents: the span model is trained without the site as well.
+        from cleaner import train_spans
+
+        everything = [*docs, *extra]
+        spans = train_spans.prepare_all([d for d in everything if d.gold_body is not None],
+                                        [d for d in everything if d.gold_body is None])
     sites = sorted({d.site for d in docs})
     tasks = [
-        (site, [p for p in prepared if p.doc.site != site], [d for d in docs if d.site == site], params)
+        (site, [p for p in prepared if p.doc.site != site], [d for d in docs if d.site == site], params,
+         [p for p in spans if p.doc.site != site])
         for site in sites
     ]
     # Batch mode's worker pool (loky's reusable executor, numpy threads shared out): joblib.Parallel

@@ -19,6 +19,7 @@ import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import compress, repeat
 from operator import itemgetter
 
@@ -149,10 +150,15 @@ def _shape_char(ch: str) -> str:
     return ch
 
 
-# Latin, Greek, Cyrillic and general punctuation listed up front: the rest goes through __missing__.
-_SHAPE_LINE = _ShapeTable(
-    {code: _shape_char(chr(code)) for code in (*range(0x530), *range(0x2000, 0x2070), *range(0x20A0, 0x20C0))}
-)
+@lru_cache(maxsize=1)
+def _shape_line() -> _ShapeTable:
+    """Latin, Greek, Cyrillic and general punctuation listed up front: the rest goes through
+    __missing__.  Built on first use: the batch makes its shapes without it."""
+    return _ShapeTable(
+        {code: _shape_char(chr(code)) for code in (*range(0x530), *range(0x2000, 0x2070), *range(0x20A0, 0x20C0))}
+    )
+
+
 _SHAPE_RUNS = re.compile(r"(.)\1*", re.S)
 _HEAD12 = itemgetter(slice(None, 12))
 _HEAD6 = itemgetter(slice(None, 6))
@@ -160,7 +166,7 @@ _HEAD6 = itemgetter(slice(None, 6))
 
 def _shape(text: str) -> str:
     """A coarse shape: letters as a/A, digits as 9, runs collapsed ('Rabu, 16 Okt' -> 'Aa, 9 Aa')."""
-    return "".join(_SHAPE_RUNS.findall(text[:40].translate(_SHAPE_LINE)))
+    return "".join(_SHAPE_RUNS.findall(text[:40].translate(_shape_line())))
 
 
 def sparse_tokens(text: str, words: list[str]) -> list[str]:
@@ -388,8 +394,89 @@ def _frozen(*arrays):
 # exotic characters. Any other character gets a class per document.
 _STATIC_LIMIT = 0x2600
 _STATIC_RANGES = ((0, 0x180), (0x2000, 0x2070), (0x20A0, 0x20D0), (0x2100, 0x2150), (0x2190, 0x2200), (0x25A0, 0x2600))
-_STATIC_CODES = [c for lo, hi in _STATIC_RANGES for c in range(lo, hi) if not _char_info(c)[0] & _C_EXOTIC]
-_STATIC_TABLES = _frozen(*_class_tables([_char_info(c) for c in _STATIC_CODES]))
+
+
+def _char_tables(codes: list[int]) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+    """`_class_tables([_char_info(c) for c in codes])` and which codes are exotic, worked out a
+    property at a time over all the codes (the per-character loop costs some 20 ms at import)."""
+    chars = list(map(chr, codes))
+    code = np.array(codes, dtype=np.int64)
+
+    def each(method) -> np.ndarray:
+        return np.fromiter(map(method, chars), dtype=bool, count=len(chars))
+
+    # Each character's place in the punctuation that flags and counts test for (-1: none of it).
+    listed = "".join(dict.fromkeys("\"“'‘-•·*►▶>.!?:,–—()[]/…|@#" + _QUOTE_TAIL))
+    place = np.array(list(map(listed.find, chars)), dtype=np.int64)
+
+    def among(members: str) -> np.ndarray:
+        hit = np.zeros(len(listed) + 1, dtype=bool)  # the last entry stands for -1
+        hit[[listed.index(m) for m in members]] = True
+        return hit[place]
+
+    lowers = list(map(str.lower, chars))
+    isdigit, isdecimal, isalpha = each(str.isdigit), each(str.isdecimal), each(str.isalpha)
+    isupper, isspace = each(str.isupper), each(str.isspace)
+    word = each(str.isalnum) | (code == ord("_"))
+    single = np.fromiter((len(low) == 1 for low in lowers), dtype=bool, count=len(chars))
+    lower_word = np.fromiter((low.isalnum() or low == "_" for low in lowers), dtype=bool, count=len(chars))
+    folds = np.zeros(len(chars), dtype=bool)  # the pattern matches one character: one scan finds them all
+    folds[[m.start() for m in _ASCII_FOLD.finditer("".join(chars))]] = True
+    lower_ascii = np.fromiter((low in _ASCII_LOWER for low in lowers), dtype=bool, count=len(chars))
+    az = (code >= ord("A")) & (code <= ord("Z"))
+    exotic = ~single | (lower_word != word) | (code == 0x03A3) | (folds != lower_ascii)
+    flags = np.zeros(len(chars), dtype=np.uint32)
+    for bit, test in (
+        (_C_UPPER, isupper),
+        (_C_ISDIGIT, isdigit),
+        (_C_QUOTE, among("\"“'‘")),
+        (_C_BULLET, among("-•·*►▶>")),
+        (_C_SENTENCE, among(".!?")),
+        (_C_COLON, among(":")),
+        (_C_COMMA, among(",")),
+        (_C_DASH, among("-–—")),
+        (_C_WORD, word),
+        (_C_DECIMAL, isdecimal),
+        (_C_AZ, az),
+        (_C_QUOTE_TAIL, among(_QUOTE_TAIL)),
+        (_C_TIME_SEP, among(":.")),
+        (_C_DATE_SEP, among("/-")),
+        (_C_ODD_SPACE, isspace & (code != ord(" ")) & (code != ord("\n"))),
+        (_C_OPEN, among("([")),
+        (_C_CLOSE, among(")]")),
+        (_C_LPAREN, among("(")),
+        (_C_RPAREN, among(")")),
+        (_C_ELLIPSIS, among("…")),
+        (_C_DOT, among(".")),
+        (_C_EXOTIC, exotic),
+    ):
+        flags[test] |= bit
+    in_field = {
+        "[A-Z]": az, "[A-Za-z]": az | ((code >= ord("a")) & (code <= ord("z"))), r"\d": isdecimal, "isdigit": isdigit,
+    }
+    counted = {f: in_field[f] if f in in_field else among(f) for fs in _PACKED for f in fs}
+    packed = np.array([
+        sum(counted[f].astype(np.int64) << (_FIELD_BITS * k) for k, f in enumerate(fs)) for fs in _PACKED
+    ], dtype=np.int64)
+    # As _shape_char: digits first, then letters by case, then white space (but "\n" stays).
+    shape = np.where(isspace & (code != ord("\n")), ord(" "), code).astype(np.uint32)
+    shape[isalpha] = np.where(isupper[isalpha], ord("A"), ord("a"))
+    shape[isdigit] = ord("9")
+    low = np.array([ord(lw) if len(lw) == 1 else 32 for lw in lowers], dtype=np.uint32)
+    low[~(word & single)] = 32
+    return exotic, (flags, packed, shape, low)
+
+
+def _static_tables() -> tuple[list[int], tuple[np.ndarray, ...]]:
+    codes = [c for lo, hi in _STATIC_RANGES for c in range(lo, hi)]
+    exotic, tables = _char_tables(codes)
+    keep = ~exotic
+    flags, packed, shape, low = tables
+    return list(np.array(codes)[keep].tolist()), (flags[keep], packed[:, keep].copy(), shape[keep], low[keep])
+
+
+_STATIC_CODES, _STATIC_TABLES = _static_tables()
+_STATIC_TABLES = _frozen(*_STATIC_TABLES)
 _STATIC_CLASS = np.full(_STATIC_LIMIT, -1, dtype=np.intp)
 _STATIC_CLASS[_STATIC_CODES] = np.arange(len(_STATIC_CODES))
 _frozen(_STATIC_CLASS)
@@ -509,14 +596,18 @@ class _Tables:
 class _Batch:
     """Intrinsic features of many lines, the way `intrinsic` computes them one by one."""
 
-    __slots__ = ("own", "ids", "offsets", "shapes", "normalised")
+    __slots__ = ("own", "ids", "offsets", "shapes", "normalised", "leads", "date_leads")
 
-    def __init__(self, own, ids, offsets, shapes, normalised):
+    def __init__(self, own, ids, offsets, shapes, normalised, leads=None, date_leads=None):
         self.own = own  # (lines, len(INTRINSIC_NAMES)) float64
         self.ids = ids  # hashed sparse tokens, concatenated
         self.offsets = offsets  # (lines + 1,)
         self.shapes = shapes  # _shape(line) of each stripped line (uncut)
         self.normalised = normalised  # _normalise(line)
+        # What the context columns need of each line on its own (see _line_keys); set by
+        # _intrinsic_batch, so that the line cache keeps them too.
+        self.leads = leads
+        self.date_leads = date_leads
 
 
 def _line_of(starts: np.ndarray, positions) -> np.ndarray:
@@ -539,7 +630,9 @@ def _classes(joined: str, char_cache: dict | None):
         classes = np.take(_STATIC_CLASS, np.minimum(codes, _STATIC_LIMIT - 1))
         other = _nonzero((codes >= _STATIC_LIMIT) | (classes < 0))
     other_codes = codes[other]
-    uniq = np.unique(other_codes)
+    # Sorted distinct codes without np.unique, whose first call imports numpy.ma (10 ms).
+    uniq = np.array(sorted(set(other_codes.tolist())), dtype=codes.dtype)
+    where = np.searchsorted(uniq, other_codes)
     infos = []
     exotic = []
     for c in uniq.tolist():
@@ -548,12 +641,11 @@ def _classes(joined: str, char_cache: dict | None):
             info = _char_info(c)
             if char_cache is not None:
                 char_cache[c] = info
-        if info[0] & _C_EXOTIC:
-            exotic.append(c)
+        exotic.append(bool(info[0] & _C_EXOTIC))
         infos.append(info)
-    if exotic:
-        return other[np.isin(other_codes, exotic)]
-    classes[other] = len(_STATIC_CODES) + np.searchsorted(uniq, other_codes)
+    if any(exotic):
+        return other[np.array(exotic)[where]]
+    classes[other] = len(_STATIC_CODES) + where
     tables = tuple(np.concatenate([a, b], axis=-1) for a, b in zip(_STATIC_TABLES, _class_tables(infos), strict=True))
     return codes, classes, tables, False
 
@@ -859,9 +951,25 @@ _LINE_COST = 60
 _CHUNK_CHARS = 1 << 20
 
 
+def _line_keys(stripped: list[str]) -> tuple[list[str | None], list[bool]]:
+    """Per line, its opening pair of words (lead_repeats counts the lines sharing it; None for a
+    line that does not open with two words) and whether a date starts a long line (date_lead)."""
+    leads = [" ".join(t[:LEAD_CHARS].lower().split()[:2]) for t in stripped]
+    leads = [k if k.count(" ") == 1 else None for k in leads]
+    search = _DATE.search
+    dates = [t.count(" ") >= DATE_LEAD_MIN_WORDS and search(t, 0, DATE_LEAD_CHARS) is not None for t in stripped]
+    return leads, dates
+
+
 def _intrinsic_batch(stripped: list[str], tables: _Tables, char_cache: dict | None) -> _Batch:
-    """`intrinsic` of each stripped line: batched (in chunks of lines), and line at a time for the
-    lines the batch cannot do exactly."""
+    """`intrinsic` of each stripped line (and its `_line_keys`): batched (in chunks of lines), and
+    line at a time for the lines the batch cannot do exactly."""
+    batch = _own_batch(stripped, tables, char_cache)
+    batch.leads, batch.date_leads = _line_keys(stripped)
+    return batch
+
+
+def _own_batch(stripped: list[str], tables: _Tables, char_cache: dict | None) -> _Batch:
     n = len(stripped)
     lens = np.fromiter(map(len, stripped), dtype=np.int64, count=n)
     ends = np.cumsum(lens)
@@ -942,6 +1050,7 @@ def _document(lines, blank_before, blank_after, tables: _Tables, extractor: Feat
     else:
         batch = _cached(stripped, extractor)
     own, ids, offsets, shapes, normalised = batch.own, batch.ids, batch.offsets, batch.shapes, batch.normalised
+    leads, date_leads = batch.leads, batch.date_leads
 
     # The context columns, as the line-at-a-time definition computes them (the same numpy calls
     # where floating point functions are involved).
@@ -993,13 +1102,12 @@ def _document(lines, blank_before, blank_after, tables: _Tables, extractor: Feat
         if stripped[i][:HEAD_CHARS] == stripped[i + 1][:HEAD_CHARS]:
             context[i, 17] = 1.0
             context[i + 1, 18] = 1.0
-    leads = [" ".join(t[:LEAD_CHARS].lower().split()[:2]) for t in stripped]
     lead_counts = Counter(leads)
-    context[:, 19] = [math.log(lead_counts[k]) if k.count(" ") == 1 else 0.0 for k in leads]
-    search = _DATE.search
-    context[:, 20] = [
-        t.count(" ") >= DATE_LEAD_MIN_WORDS and search(t, 0, DATE_LEAD_CHARS) is not None for t in stripped
-    ]
+    lead_counts[None] = 1  # log 1 = 0: lines without an opening pair
+    lead_counts = list(map(lead_counts.__getitem__, leads))
+    top = max(lead_counts)
+    context[:, 19] = (_LOG_COUNTS if top < len(_LOG_COUNTS) else _log_counts(top))[lead_counts]
+    context[:, 20] = date_leads
     col = n_intrinsic + len(CONTEXT_NAMES)
     for offset in NEIGHBOUR_OFFSETS:
         lo, hi = max(0, -offset), min(n, n - offset)  # rows whose neighbour at `offset` exists
@@ -1014,7 +1122,8 @@ def _log_counts(top: int) -> np.ndarray:
     return np.array([0.0] + [math.log(k) for k in range(1, top + 1)])
 
 
-_LOG_COUNTS = _log_counts(1023)
+# Counts of a line or of a lead pair in one document; larger ones (rare) get their own table.
+_LOG_COUNTS = _log_counts(63)
 _LOG_COUNTS.flags.writeable = False
 
 
@@ -1036,7 +1145,8 @@ def _cached(stripped: list[str], extractor: FeatureExtractor) -> _Batch:
         batch.ids.flags.writeable = False
         bounds = batch.offsets.tolist()
         tokens = map(batch.ids.__getitem__, map(slice, bounds[:-1], bounds[1:]))
-        fresh = dict(zip(todo, zip(list(batch.own), tokens, batch.shapes, batch.normalised)))
+        fresh = dict(zip(todo, zip(list(batch.own), tokens, batch.shapes, batch.normalised, batch.leads,
+                                   batch.date_leads)))
         keep = {text: entry for text, entry in fresh.items() if len(text) <= _CACHED_CHARS}
         if len(cache) + len(keep) > extractor._max_lines:
             cache.clear()
@@ -1044,14 +1154,16 @@ def _cached(stripped: list[str], extractor: FeatureExtractor) -> _Batch:
             cache.update(keep)
         if missing == len(stripped):  # nothing was cached: all from the batch
             if len(todo) == len(stripped):
-                return _Batch(batch.own, batch.ids.copy(), batch.offsets, batch.shapes, batch.normalised)
+                return _Batch(batch.own, batch.ids.copy(), batch.offsets, batch.shapes, batch.normalised,
+                              batch.leads, batch.date_leads)
             return _take(batch, list(map(dict(zip(todo, range(len(todo)))).__getitem__, stripped)))
         entries = [fresh[text] if entry is None else entry for text, entry in zip(stripped, entries, strict=True)]
-    rows, tokens, shapes, normalised = zip(*entries)
+    rows, tokens, shapes, normalised, leads, date_leads = zip(*entries)
     sizes = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
     offsets = np.zeros(len(tokens) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
-    return _Batch(np.stack(rows), np.concatenate(tokens), offsets, list(shapes), list(normalised))
+    own = np.concatenate(rows).reshape(len(rows), len(INTRINSIC_NAMES))  # (np.stack is 3x slower)
+    return _Batch(own, np.concatenate(tokens), offsets, list(shapes), list(normalised), list(leads), list(date_leads))
 
 
 def _take(batch: _Batch, index: list[int]) -> _Batch:
@@ -1063,7 +1175,9 @@ def _take(batch: _Batch, index: list[int]) -> _Batch:
     ids = batch.ids[np.repeat(batch.offsets[index], counts) + within]
     shapes = list(map(batch.shapes.__getitem__, index))
     normalised = list(map(batch.normalised.__getitem__, index))
-    return _Batch(batch.own[index], ids, offsets, shapes, normalised)
+    leads = list(map(batch.leads.__getitem__, index))
+    date_leads = list(map(batch.date_leads.__getitem__, index))
+    return _Batch(batch.own[index], ids, offsets, shapes, normalised, leads, date_leads)
 
 
 def document(lines: list[str], blank_before: list[bool], blank_after: list[bool], lex: Lexicon) -> DocFeatures:

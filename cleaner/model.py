@@ -74,9 +74,17 @@ class Stage:
         out = _product(dense, self._w)
         out += self._b
         if len(ids) and len(self.w_sparse):
-            summed = np.vstack([np.zeros((1, out.shape[1])), np.cumsum(self.w_sparse[ids], axis=0)])
-            out += summed[offsets[1:]] - summed[offsets[:-1]]
+            out += _sparse_sums(self.w_sparse, ids, offsets)
         return out
+
+
+def _sparse_sums(weights: np.ndarray, ids: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Per line, the sum of the weight rows of its tokens ids[offsets[i]:offsets[i+1]]."""
+    rows = weights[ids]
+    if len(offsets) > 1 and (offsets[1:] > offsets[:-1]).all():  # no line without tokens: one reduceat
+        return np.add.reduceat(rows, offsets[:-1], axis=0)
+    summed = np.vstack([np.zeros((1, weights.shape[1])), np.cumsum(rows, axis=0)])
+    return summed[offsets[1:]] - summed[offsets[:-1]]
 
 
 # A BLAS product (rows x features) @ (features x labels) starts worker threads once rows x features x
@@ -109,7 +117,7 @@ def _main_block(body: np.ndarray) -> tuple[int, int]:
     summaries) are chrome even when they read like prose.
     """
     best, best_span, total, start = 0.0, (0, -1), 0.0, 0
-    for i, value in enumerate(body - 0.5):
+    for i, value in enumerate((body - 0.5).tolist()):  # Python floats: the same doubles, faster
         if total <= 0:
             total, start = 0.0, i
         total += value
@@ -128,12 +136,13 @@ def document_context(probs: np.ndarray) -> np.ndarray:
     positions = np.arange(n)
     lo, hi = _main_block(probs[:, LABELS.index("body")])
     title_at = int(probs[:, LABELS.index("title")].argmax())
-    return np.column_stack([
-        (positions >= lo) & (positions <= hi),
-        np.log1p(np.maximum(lo - positions, 0)),
-        np.log1p(np.maximum(positions - hi, 0)),
-        np.sign(positions - title_at) * np.log1p(np.abs(positions - title_at)),
-    ]).astype(np.float64)
+    out = np.zeros((n, DOCUMENT_CONTEXT_COLUMNS))
+    out[lo: hi + 1, 0] = 1.0
+    out[:, 1] = np.log1p(np.maximum(lo - positions, 0))
+    out[:, 2] = np.log1p(np.maximum(positions - hi, 0))
+    from_title = positions - title_at
+    out[:, 3] = np.sign(from_title) * np.log1p(np.abs(from_title))
+    return out
 
 
 def stack_features(probs: np.ndarray, dense: np.ndarray) -> np.ndarray:
@@ -155,11 +164,51 @@ class Model:
     prior_weight: float
     manifest: dict
 
+    def __post_init__(self):
+        # The second stage is linear in blocks of its input (stack_features): the first stage's
+        # probabilities, their shifted copies, the document context, the dense features.  Scoring
+        # takes each block's product on its own, so the wide stacked matrix is never built, and the
+        # dense block shares one product with the first stage.
+        k, d = self.first._w.shape[1], self.first._w.shape[0]
+        widths = (k, len(STACK_OFFSETS) * (k + 1), DOCUMENT_CONTEXT_COLUMNS, d)
+        w = self.second._w
+        if w.shape[0] != sum(widths) or len(self.second.w_sparse) or w.shape[1] != k:
+            object.__setattr__(self, "_blocks", None)  # not the stacked layout: score the plain way
+            return
+        own, shifted, context, dense = np.split(w, np.cumsum(widths)[:-1])
+        per_offset = shifted.reshape(len(STACK_OFFSETS), k + 1, k)
+        near = np.vstack([own, np.zeros((1, k))])  # (probabilities, 1) -> the own block
+        object.__setattr__(self, "_blocks", (
+            np.hstack([self.first._w, dense]),  # dense features -> first stage | second stage
+            np.hstack([near, *per_offset]),  # (probabilities, 1) -> own | each offset
+            context,
+        ))
+
     def probabilities(self, feats: features.DocFeatures) -> np.ndarray:
         """Per-line label probabilities from the two stacked stages (no sequence decoding)."""
-        first = softmax(self.first.logits(feats.dense, feats.sparse_ids, feats.sparse_offsets))
-        stacked = stack_features(first, feats.dense)
-        return softmax(self.second.logits(stacked, feats.sparse_ids[:0], feats.sparse_offsets))
+        if self._blocks is None:
+            first = softmax(self.first.logits(feats.dense, feats.sparse_ids, feats.sparse_offsets))
+            stacked = stack_features(first, feats.dense)
+            return softmax(self.second.logits(stacked, feats.sparse_ids[:0], feats.sparse_offsets))
+        dense_w, near_w, context_w = self._blocks
+        n, k = len(feats.dense), len(self.first.bias)
+        both = _product(feats.dense, dense_w)
+        logits = both[:, :k] + self.first._b
+        if len(feats.sparse_ids) and len(self.first.w_sparse):
+            logits += _sparse_sums(self.first.w_sparse, feats.sparse_ids, feats.sparse_offsets)
+        first = softmax(logits)
+        # The second stage, block by block (see __post_init__); equal to stack_features @ weights.
+        near = np.ones((n, k + 1))
+        near[:, :k] = first
+        terms = _product(near, near_w)
+        out = both[:, k:] + self.second._b
+        out += terms[:, :k]
+        for j, offset in enumerate(STACK_OFFSETS, 1):
+            lo, hi = max(0, -offset), min(n, n - offset)  # rows whose neighbour at `offset` exists
+            if lo < hi:
+                out[lo:hi] += terms[lo + offset: hi + offset, j * k: (j + 1) * k]
+        out += _product(document_context(first), context_w)
+        return softmax(out)
 
     def label(self, feats: features.DocFeatures) -> tuple[np.ndarray, np.ndarray]:
         """Label indices of each line (Viterbi over the probabilities) and their probabilities."""

@@ -27,6 +27,9 @@ def render_tsv(article: Article) -> str:
         "editor": list(article.editors),
         "source": article.source,
         "location": article.location,
+        # A glued line's spans, after the headers: line number (1-based), span label, span text.
+        "span": [f"{n}\t{label}\t{text.strip()}"
+                 for n, ln in enumerate(article.lines, 1) for text, label, _ in ln.spans],
     }
     return format_tsv([ln.text for ln in article.lines], [ln.label for ln in article.lines], headers)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from itertools import compress
 
 
 @dataclass(frozen=True)
@@ -26,9 +28,11 @@ def split_lines(text: str) -> list[str]:
 
 def segment_lines(lines) -> Segmented:
     lines = tuple(lines)
-    content = tuple(i for i, line in enumerate(lines) if line.strip())
-    before = tuple(i == 0 or not lines[i - 1].strip() for i in content)
-    after = tuple(i == len(lines) - 1 or not lines[i + 1].strip() for i in content)
+    # Each line stripped once; a blank stands before the first line and after the last.
+    blank = [True, *map(operator.not_, map(str.strip, lines)), True]
+    content = tuple(compress(range(len(lines)), map(operator.not_, blank[1:-1])))
+    before = tuple(map(blank.__getitem__, content))  # blank[i] is line i - 1
+    after = tuple(blank[i + 2] for i in content)
     return Segmented(lines, content, before, after)
 
 

@@ -90,7 +90,7 @@ def fit_stage(
     b = np.full(len(LABELS), -30.0)
     for j, label in enumerate(clf.classes_):
         w[:, label] = clf.coef_[j] if len(clf.classes_) > 2 else (clf.coef_[0] if j else -clf.coef_[0])
-        b[label] = clf.intercept_[j] if len(clf.classes_) > 2 else (clf.intercepts_[0] if j else -clf.intercept_[0])
+        b[label] = clf.intercept_[j] if len(clf.classes_) > 2 else (clf.intercept_[0] if j else -clf.intercept_[0])
     d = dense.shape[1]
     return Stage(mean, scale, w[:d], w[d:], b)
 

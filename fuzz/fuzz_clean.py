@@ -2,7 +2,7 @@
 
 Expected: an Article, or the documented `NotTextError` / `InputTooLargeError`.  Anything else raised
 is a crash, and so is an Article that invents or edits text: every input line must come back as
-one `Line`, and the body must be some of those lines, in order.  Run for 10 minutes:
+one `Line`, and the body must be some of those lines, in order (of a glued line, its body spans).  Run for 10 minutes:
 
     python fuzz/fuzz_clean.py -max_total_time=600 -timeout=10 -rss_limit_mb=4096 fuzz/corpus-clean
 """
@@ -35,6 +35,15 @@ def _document(data: bytes) -> bytes | str:
     return payload
 
 
+def _kept(line) -> str:
+    """A body line as printed: the input line, or a glued line's body spans, each unchanged."""
+    if not line.spans:
+        return line.text
+    assert "".join(t for t, _, _ in line.spans) == line.text, "spans do not tile their line"
+    kept = "".join(t for t, label, _ in line.spans if label == "body")
+    return kept.rstrip() if line.spans[-1][1] != "body" else kept
+
+
 def test_one_input(data: bytes) -> None:
     doc = _document(data)
     try:
@@ -44,8 +53,10 @@ def test_one_input(data: bytes) -> None:
     lines = decode(doc).split("\n")
     assert [ln.text for ln in article.lines] == lines, "lines changed"
     body = article.body.split("\n") if article.body else []
+    kept = [ln for ln in article.lines if ln.label == "body"]
+    assert body == [_kept(ln) for ln in kept], "body is not its body lines (or their body spans)"
     it = iter(lines)
-    assert all(any(b == line for line in it) for b in body), "body line not in the input, or out of order"
+    assert all(any(ln.text == line for line in it) for ln in kept), "body line not in the input, or out of order"
     assert all(0.0 <= ln.score <= 1.0 for ln in article.lines), "score outside [0, 1]"
     stripped = STRIPPING.clean(doc).body.split("\n")
     plain = article.body.split("\n")

@@ -15,6 +15,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import random
 import re
 import shutil
@@ -541,3 +542,24 @@ def test_control_characters_are_judged_alike_whatever_the_line_endings():
     for data in (lf, crlf, lf.encode(), crlf.encode(), crlf.replace("\n", "")):
         with pytest.raises(NotTextError, match="too many control characters"):
             clean(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Output encoding and option bounds
+
+
+def test_output_is_utf8_whatever_the_locale():
+    text = "Judul\nParagraf dengan tanda “kutip”, é dan ’ yang tidak ada dalam latin-1, cukup panjang untuk badan.\n"
+    env = dict(os.environ, PYTHONIOENCODING="latin-1", LC_ALL="C")
+    proc = subprocess.run(
+        [sys.executable, "-m", "cleaner"], input=text.encode(), capture_output=True, timeout=300, cwd=REPO, env=env
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stdout == expected_stdout(text) and "“kutip”".encode() in proc.stdout
+
+
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_max_bytes_below_one_is_a_usage_error(value):
+    proc = run("--max-bytes", value, stdin=TEXT.encode())
+    assert (proc.returncode, proc.stdout) == (2, b"")
+    assert "--max-bytes needs a number of bytes of 1 or more" in proc.stderr.decode()

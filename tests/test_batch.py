@@ -350,7 +350,8 @@ def test_usage_errors_exit_2(tmp_path, args):
 
 def test_help_documents_batch_mode():
     out = run("--help", check_exit=0).stdout.decode()
-    for option in ("--input-dir", "--output-dir", "--jsonl", "--jobs", "--resume"):
+    for option in ("--input-dir", "--output-dir", "--jsonl", "--jobs", "--resume", "--timeout", "--site-chrome",
+                   "--no-site-chrome", "--scheduler"):
         assert option in out
 
 
@@ -387,3 +388,142 @@ def test_a_killed_run_resumed_gives_every_output_once_and_whole(tmp_path, texts)
     proc = run("--input-dir", tmp_path / "in", "--output-dir", out, "-j", 1, "--resume", check_exit=0)
     assert f"{len(written)} skipped" in proc.stderr.decode()
     assert tree(out) == reference  # all present, complete, none twice, no temporary file left
+
+
+# --- site-level chrome -------------------------------------------------------------------------
+
+PROMO = "Dapatkan kabar terbaru dari redaksi kami setiap pagi lewat kanal WhatsApp."
+
+
+def _with_promo(doc) -> str:
+    """The document with a promo line after its second body line, where a page's own look says body."""
+    body = [i for i, label in enumerate(doc.labels) if label == "body"]
+    lines = list(doc.lines)
+    lines.insert(body[1] + 1, PROMO)
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def promoted() -> list[str]:
+    return [_with_promo(doc) for doc in iter_docs(FIXTURES) if doc.labels.count("body") >= 3][:8]
+
+
+def test_a_line_repeated_across_a_sites_documents_is_dropped(tmp_path, promoted):
+    files = {f"kabar/{i}.txt": text for i, text in enumerate(promoted[:6])}
+    files.update({f"lain/{i}.txt": text for i, text in enumerate(promoted[6:8])})  # too few to judge
+    write_tree(tmp_path / "in", files)
+    run("--input-dir", tmp_path / "in", "--output-dir", tmp_path / "off", "--no-site-chrome", check_exit=0)
+    run("--input-dir", tmp_path / "in", "--output-dir", tmp_path / "on", check_exit=0)  # the default
+    off, on = tree(tmp_path / "off"), tree(tmp_path / "on")
+    assert all(PROMO.encode() in body for body in off.values()), "the model keeps the promo: nothing to test"
+    for name in off:
+        if name.startswith("kabar/"):
+            assert on[name] == off[name].replace(PROMO.encode() + b"\n", b""), name
+        else:
+            assert on[name] == off[name], name
+
+
+def test_jsonl_groups_sites_by_url_host(tmp_path, promoted):
+    records = [{"id": i, "url": f"https://www.kabar.example/berita/{i}", "text": t} for i, t in enumerate(promoted[:6])]
+    records += [{"id": 6, "url": "https://lain.example/1", "text": promoted[6]}]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_bytes(jsonl(records))
+    out = [json.loads(x) for x in run("--jsonl", corpus, check_exit=0).stdout.decode().splitlines()]
+    assert [PROMO in r["body"] for r in out] == [False] * 6 + [True]
+    out = [json.loads(x) for x in run("--jsonl", corpus, "--no-site-chrome", check_exit=0).stdout.decode().splitlines()]
+    assert all(PROMO in r["body"] for r in out)
+    # stdin cannot be read twice: no first pass, the records are cleaned as they are.
+    out = run("--jsonl", stdin=jsonl(records), check_exit=0).stdout.decode().splitlines()
+    assert all(PROMO in json.loads(x)["body"] for x in out)
+
+
+# --- per-document timeout ----------------------------------------------------------------------
+
+# A document the cleaner takes seconds over (about 1.7 s unloaded: tens of thousands of lines),
+# against a timeout that normal documents (a few milliseconds) stay far below even on a loaded machine.
+SLOW_DOC_LINES = 50_000
+TIMEOUT = 0.5
+
+
+def _stuck_or_slow(settings, items, watch=None):
+    """A worker task like clean_files: 'stuck' blocks the alarm's signal while it sleeps, as C code
+    that never returns to the interpreter would; 'slow' sleeps in Python, where the alarm ends it."""
+
+    def run(item):
+        if item == "stuck":
+            signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
+            time.sleep(120)
+        if item == "slow":
+            time.sleep(120)
+        return ("done", item)
+
+    return batch.guarded(items, run, lambda item, why: ("failed", item, why), watch)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_stuck_document_costs_itself_only(jobs):
+    items = [f"d{i}" for i in range(30)]
+    items[7], items[20] = "stuck", "slow"
+    settings = batch.Settings(timeout=0.5)
+    start = time.monotonic()
+    out = [r for _, results in batch.ordered_map(_stuck_or_slow, settings, batch.batched(items, 4), jobs,
+                                                 lambda task, reason: [("lost", t, reason) for t in task])
+           for r in results]
+    assert time.monotonic() - start < 60
+    assert [r[1] for r in out] == items  # every document once, in order
+    assert [r for r in out if r[0] != "done"] == [
+        ("failed", "stuck", "timed out after 0.5 s (stuck: its worker was stopped)"),
+        ("failed", "slow", "timed out after 0.5 s"),
+    ]
+
+
+def test_timeout_from_the_command_line(tmp_path, texts):
+    slow = "\n".join(f"Kalimat ke-{i} dari laporan yang sangat panjang tentang banjir di kota." for i in
+                     range(SLOW_DOC_LINES))
+    write_tree(tmp_path / "in", {"a.txt": texts[0], "b/slow.txt": slow, "c.txt": texts[1]})
+    start = time.monotonic()
+    proc = run("--input-dir", tmp_path / "in", "--output-dir", tmp_path / "out", "--timeout", TIMEOUT, check_exit=1)
+    err = proc.stderr.decode()
+    assert f"{tmp_path / 'in' / 'b' / 'slow.txt'}: timed out after {TIMEOUT:g} s" in err
+    assert "2 documents done, 1 failed" in err and "Traceback" not in err
+    assert sorted(tree(tmp_path / "out")) == ["a.txt", "c.txt"]
+    assert time.monotonic() - start < 60
+    records = jsonl([{"id": 0, "text": texts[0]}, {"id": 1, "text": slow}, {"id": 2, "text": texts[1]}])
+    proc = run("--jsonl", "-", "--timeout", TIMEOUT, "-j", 2, stdin=records, check_exit=1)
+    assert f"<stdin>:2: timed out after {TIMEOUT:g} s" in proc.stderr.decode()
+    assert [json.loads(x)["id"] for x in proc.stdout.decode().splitlines()] == [0, 2]
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "soon"])
+def test_a_bad_timeout_is_a_usage_error(tmp_path, value):
+    write_tree(tmp_path / "in", {"a.txt": "Isi berita."})
+    proc = run("--input-dir", tmp_path / "in", "--output-dir", tmp_path / "out", "--timeout", value)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr.decode()
+
+
+# --- Dask --------------------------------------------------------------------------------------
+
+
+def test_a_dask_cluster_gives_the_same_outputs_as_one_machine(tmp_path, texts):
+    distributed = pytest.importorskip("distributed")
+    write_tree(tmp_path / "in", {f"s{i % 3}/{i:03d}.txt": texts[i % len(texts)] for i in range(40)})
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_bytes(jsonl({"id": i, "url": f"https://s{i % 2}.example/{i}", "text": texts[i % len(texts)]}
+                             for i in range(40)))
+    run("--input-dir", tmp_path / "in", "--output-dir", tmp_path / "local", "-f", "json", check_exit=0)
+    local_jsonl = run("--jsonl", corpus, check_exit=0).stdout
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  worker_dashboard_address=None) as cluster:
+        proc = run("--input-dir", tmp_path / "in", "--output-dir", tmp_path / "dask", "-f", "json",
+                   "--scheduler", cluster.scheduler_address, check_exit=0)
+        assert "40 documents done, 0 failed" in proc.stderr.decode()
+        dask_jsonl = run("--jsonl", corpus, "--scheduler", cluster.scheduler_address, check_exit=0).stdout
+    assert tree(tmp_path / "dask") == tree(tmp_path / "local")
+    assert dask_jsonl == local_jsonl and len(dask_jsonl.splitlines()) == 40
+
+
+def test_scheduler_with_timeout_is_a_usage_error(tmp_path):
+    write_tree(tmp_path / "in", {"a.txt": "Isi berita."})
+    proc = run("--input-dir", tmp_path / "in", "--output-dir", tmp_path / "out", "--scheduler", "tcp://127.0.0.1:1",
+               "--timeout", 5)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr.decode()

@@ -329,12 +329,86 @@ def test_section_and_media_labels_are_not_authors(line):
     assert extract(meta(line)).authors == ()
 
 
-def test_bylines_only_from_meta_lines():
+@pytest.mark.parametrize(
+    "rows, authors, editors",
+    [
+        # A role label alone on its line, the name under it, after the body (all called chrome).
+        ((("Author", "chrome"), ("Nadia Pertiwi", "chrome"), ("Editor", "chrome"), ("Gilang", "chrome")),
+         ("Nadia Pertiwi",), ("Gilang",)),
+        ((("Redaktur", "meta"), (":", "chrome"), ("Gilang Ramadhan", "chrome")), (), ("Gilang Ramadhan",)),
+        # A closing credit in brackets, kept as the last paragraph or dropped.
+        ((("(Gilang Ramadhan)", "body"),), (), ("Gilang Ramadhan",)),
+        ((("(Gilang Ramadhan)", "chrome"),), (), ("Gilang Ramadhan",)),
+        ((("Artikel ini telah tayang di SukamajuPos.com", "chrome"), ("(SukamajuPos.com/Nadia Pertiwi)", "chrome")),
+         ("Nadia Pertiwi",), ()),
+        ((("Tim Redaksi Sukamaju", "chrome"),), ("Tim Redaksi Sukamaju",), ()),
+        # Not credits: a headline list after the body.
+        ((("Berita Terkait", "chrome"), ("Harga Gabah Kering Naik Lagi", "chrome")), (), ()),
+    ],
+)
+def test_closing_credits_after_the_body_are_read(rows, authors, editors):
+    fields = extract(doc(("JAKARTA - Warga memanen padi.", "body"), ("Panen berlangsung sepekan.", "body"), *rows))
+    assert (fields.authors, fields.editors) == (authors, editors)
+
+
+@pytest.mark.parametrize(
+    "last_body, authors, editors",
+    [
+        ("Panen berlangsung sepekan. Pewarta: Nadia Pertiwi Editor: Gilang Ramadhan", ("Nadia Pertiwi",),
+         ("Gilang Ramadhan",)),
+        ("Panen berlangsung sepekan. Pewarta: Nadia Pertiwi Editor: Gilang Ramadhan Copyright © SUKAMAJU 2025 "
+         "Dilarang mengambil konten tanpa izin.", ("Nadia Pertiwi",), ("Gilang Ramadhan",)),
+        ("Baca juga: Harga gabah naik Pewarta: Nadia Pertiwi Editor: Gilang © 2025 Sukamaju Pos", ("Nadia Pertiwi",),
+         ("Gilang",)),
+        ("Panen berlangsung sepekan, kata Editor: majalah desa belum terbit tahun ini.", (), ()),
+    ],
+)
+def test_credits_glued_into_the_last_paragraph(last_body, authors, editors):
+    fields = extract(doc(("JAKARTA - Warga memanen padi.", "body"), (last_body, "body")))
+    assert (fields.authors, fields.editors) == (authors, editors)
+
+
+def test_bylines_outside_the_header_are_not_read():
     lines = doc(
-        ("Penulis: Rudi Hartanto", "chrome"), ("Editor: Sari Dewi", "caption"), ("Isi berita.", "body")
+        ("Isi berita.", "body"), ("Penulis: Rudi Hartanto", "chrome"), ("Editor: Sari Dewi", "caption")
     )
     fields = extract(lines)
     assert (fields.authors, fields.editors) == ((), ())
+
+
+@pytest.mark.parametrize(
+    "rows, authors, editors",
+    [
+        ((("Penulis: Rudi Hartanto | Editor: Sari Dewi", "chrome"),), ("Rudi Hartanto",), ("Sari Dewi",)),
+        ((("Rudi Hartanto - detikNews", "chrome"),), ("Rudi Hartanto",), ()),
+        ((("Tim detikJabar", "chrome"),), ("Tim detikJabar",), ()),
+        ((("Rudi Hartanto", "chrome"), ("Jurnalis", "chrome")), ("Rudi Hartanto",), ()),
+        ((("Copy Link", "chrome"), ("Share", "chrome")), (), ()),  # a name-shaped button is not a byline
+    ],
+)
+def test_bylines_the_classifier_called_chrome_in_the_header_are_read(rows, authors, editors):
+    fields = extract(doc(*rows, ("Rabu, 16 Oktober 2024 | 21:45 WIB", "chrome"), ("Isi berita.", "body")))
+    assert (fields.authors, fields.editors, fields.published) == (authors, editors, "2024-10-16T21:45:00+07:00")
+
+
+def test_date_line_called_chrome_above_the_first_paragraph_without_a_headline():
+    lines = [("Rabu, 23 Juli 2025 8:15 WIB", "chrome"), ("Petani memanen padi.", "caption"), PARAGRAPH]
+    assert extract(lines).published == "2025-07-23T08:15:00+07:00"
+
+
+def test_header_dates_beat_a_related_date_labelled_meta():
+    lines = [
+        ("Harga Gabah Kering Naik Tiga Hari Berturut-turut", "chrome"),
+        ("Selasa, 15/10/2024 11:09 WIB", "meta"),
+        ("Beranda", "chrome"),
+        ("Berita", "chrome"),
+        ("Ekonomi", "chrome"),
+        ("Petani Sukamaju Panen Raya di Tengah Kemarau Panjang", "title"),
+        ("Galih Prasetyo - detikNews", "meta"),
+        ("Kamis, 17/10/2024 10:08 WIB", "chrome"),
+        ("Jakarta -", "body"),
+    ]
+    assert extract(lines).published == "2024-10-17T10:08:00+07:00"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -364,6 +438,84 @@ def test_title_is_none_without_a_title_line():
 
 def test_first_title_line_wins():
     assert extract([("Judul Pertama", "title"), ("Judul Kedua", "title")]).title == "Judul Pertama"
+
+
+# On unseen sites the classifier often calls the headline chrome, or calls a section label, a
+# byline or a related headline the title: the headline is the headline-shaped line that stands
+# next to the article's date line or byline, nearest the first paragraph.
+HEADLINE = "Petani Sukamaju Panen Raya di Tengah Kemarau Panjang"
+RELATED = "Harga Gabah Kering Naik Tiga Hari Berturut-turut"
+PARAGRAPH = ("BANDUNG, KOMPAS.com - Ratusan petani memanen padi sejak pagi.", "body")
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # The headline called chrome, beside its date line.
+        [("Beranda", "chrome"), ("Regional", "chrome"), (HEADLINE, "chrome"),
+         ("Rabu, 16 Oktober 2024 | 21:45 WIB", "meta"), PARAGRAPH],
+        # ... beside a date line the classifier called chrome too, after the date.
+        [("Regional", "chrome"), ("Jum'at, 18 Oktober 2024 - 11:58 wib", "chrome"), (HEADLINE, "chrome"),
+         ("Petani memanen padi (Foto: Dok. Desa)", "caption"), PARAGRAPH],
+        # A section label called the title.
+        [("Regional", "title"), ("Kamis, 17 Oktober 2024 - 15:56 wib", "meta"), (HEADLINE, "chrome"), PARAGRAPH],
+        # A byline called the title.
+        [("Kamis, 17 Oktober 2024, 16:15 WIB", "meta"), (HEADLINE, "chrome"), ("Red: Nadia Pertiwi", "title"),
+         PARAGRAPH],
+        # A related headline with its own date called the title; the article's headline is nearer.
+        [(RELATED, "title"), ("Selasa, 15/10/2024 11:09 WIB", "meta"), ("Ekonomi", "chrome"),
+         (HEADLINE, "chrome"), ("Galih Prasetyo - detikNews", "chrome"), ("Kamis, 17/10/2024 10:08 WIB", "meta"),
+         PARAGRAPH],
+        # A counter bar called the title, the headline beside a team byline.
+        [("Sabtu, 19 Okt 2024 22:10 WIB", "chrome"), (HEADLINE, "chrome"), ("Tim detikJabar", "chrome"),
+         ("Share 0 Tweet 0 Share 0 Whatsapp 0 Komentar", "title"), PARAGRAPH],
+        # The headline called body, standing alone above the caption.
+        [("Kamis, 17 Oktober 2024 - 15:56 wib", "meta"), (HEADLINE, "body"), ("Sawah di Sukamaju.", "caption"),
+         PARAGRAPH],
+        # The headline called a caption (it has no photo credit); a menu beside a media name loses.
+        [("Foto · TV · Konsultasi · Indeks ·", "chrome"), ("detikfinance", "chrome"),
+         ("Selasa, 23/02/2016 15:32 WIB", "chrome"), (HEADLINE, "caption"), ("Fotografer: Nadia Pertiwi", "meta"),
+         PARAGRAPH],
+        # A button the classifier called meta is a weaker neighbour than the byline and date.
+        [(HEADLINE, "title"), ("Nadia Pertiwi | Jum'at, 17 Februari 2017 - 13:30 wib", "meta"),
+         ("Copy Link", "chrome"), ("Link berhasil disalin ke papan", "chrome"), ("Toggle", "meta"), PARAGRAPH],
+        # No date line or byline: a headline-shaped line the classifier put among the meta lines.
+        [("sukamaju.example", "chrome"), (HEADLINE, "meta"), ("Sawah di Sukamaju.", "caption"), PARAGRAPH],
+    ],
+)
+def test_headline_chosen_beside_the_date_line_or_byline(rows):
+    assert extract([*rows, ("Paragraf kedua cerita.", "body")]).title == HEADLINE
+
+
+def test_headline_called_body_leaves_the_dateline_to_the_paragraph():
+    rows = [("Kamis, 17 Oktober 2024 - 15:56 wib", "meta"), (HEADLINE, "body"), ("Sawah di Sukamaju.", "caption"),
+            PARAGRAPH, ("Paragraf kedua cerita.", "body")]
+    fields = extract(rows)
+    assert (fields.title, fields.location, fields.source) == (HEADLINE, "BANDUNG", "KOMPAS.com")
+
+
+def test_related_headlines_after_the_headline_do_not_win():
+    rows = [(HEADLINE, "chrome"), ("Selasa, 23 Februari 2016 | 16:37 WIB", "chrome"), ("komentar", "chrome"),
+            ("Berita Terkait", "chrome"), (RELATED, "chrome"), ("Pasar Murah Dibuka di Lima Kecamatan", "chrome"),
+            PARAGRAPH]
+    assert extract(rows).title == HEADLINE
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Regional",  # a section
+        "MUDA DAN MENGINSPIRASI",  # a banner in capitals
+        "Ratusan petani memanen padi sejak pagi di sawah desa.",  # a sentence
+        "Penulis: Nadia Pertiwi",
+        "Rabu, 16 Oktober 2024 | 21:45 WIB | 1.093 Views",
+        "Share 0 Tweet 0 Share 0 Whatsapp 0",
+        "https://sukamaju.example/berita/panen",
+    ],
+)
+def test_lines_that_are_not_headlines_are_not_chosen(line):
+    rows = [(line, "chrome"), ("Rabu, 16 Oktober 2024 | 21:45 WIB", "meta"), PARAGRAPH]
+    assert extract(rows).title is None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -561,6 +713,26 @@ def test_huge_lines_are_fast():
     strip_dateline(huge_body)
     assert time.perf_counter() - start < 2.0
     assert fields.location == "JAKARTA"
+
+
+def test_import_compiles_no_pattern():
+    # Start-up: the patterns are compiled when a document first needs them, not at import.
+    path = REPO / "cleaner" / "fields.py"
+    code = (
+        "import collections.abc, dataclasses, datetime, importlib.util, re, sys\n"  # their own patterns
+        "compiled = []\n"
+        "original = re.compile\n"
+        "re.compile = lambda *a, **k: compiled.append(a) or original(*a, **k)\n"
+        f"spec = importlib.util.spec_from_file_location('fields_alone', {str(path)!r})\n"
+        "module = importlib.util.module_from_spec(spec)\n"
+        "sys.modules['fields_alone'] = module\n"
+        "spec.loader.exec_module(module)\n"
+        "print(len(compiled))\n"
+        "module.extract([('Rabu, 16 Oktober 2024 | 21:45 WIB', 'meta'), ('JAKARTA - Isi.', 'body')])\n"
+        "print(len(compiled) > 0)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", "True"]
 
 
 def test_import_stays_light():

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from cleaner import Cleaner, Config, InputTooLargeError, NotTextError, clean
 from cleaner.decode import decode
 from cleaner.fixtures import iter_docs
+from cleaner.html import looks_like_html
 
 from .conftest import FIXTURES, REPO
 
@@ -159,6 +160,16 @@ def _assert_subsequence(part: list[str], whole: list[str]) -> None:
     assert not missing, f"body lines not in the input, in order: {missing[:3]}"
 
 
+def _kept(line) -> str:
+    """A body line as the article must print it: the input line, or for a glued line split into spans,
+    its body spans joined, unchanged (a cut at the end takes the white space before it)."""
+    if not line.spans:
+        return line.text
+    assert "".join(t for t, _, _ in line.spans) == line.text, "spans do not tile their line"
+    kept = "".join(t for t, label, _ in line.spans if label == "body")
+    return kept.rstrip() if line.spans[-1][1] != "body" else kept
+
+
 def check_invariants(doc) -> None:
     article = _clean_or_refuse(doc)
     if article is None:
@@ -167,16 +178,20 @@ def check_invariants(doc) -> None:
         except NotTextError:
             return
         raise AssertionError("refused, though it decodes and is under every limit")
+    if looks_like_html(doc):
+        check_page_invariants(doc, article)
+        return
     lines = decode(doc).split("\n")
     # Every input line comes back once, unchanged; labels only on non-blank lines, scores in [0, 1].
     assert [ln.text for ln in article.lines] == lines
     assert all(bool(ln.label) == bool(ln.text.strip()) for ln in article.lines)
     assert all(0.0 <= ln.score <= 1.0 for ln in article.lines)
-    # The body: non-blank input lines, in order, the ones labelled body.
+    # The body: non-blank input lines, in order, the ones labelled body; from a glued line only
+    # whole spans are cut, every other character stays.
     body = article.body.split("\n") if article.body else []
     assert all(b.strip() for b in body)
-    _assert_subsequence(body, lines)
-    assert body == [ln.text for ln in article.lines if ln.label == "body"]
+    assert body == [_kept(ln) for ln in article.lines if ln.label == "body"]
+    _assert_subsequence([ln.text for ln in article.lines if ln.label == "body"], lines)
     assert article.title is None or article.title.strip()
     # strip_dateline: only the body's first line changes, to a suffix of itself; nothing else.
     stripped = STRIPPING.clean(doc)
@@ -187,6 +202,16 @@ def check_invariants(doc) -> None:
     # Deterministic: the same input, the same article, from the same or a fresh cleaner.
     assert CLEANER.clean(doc) == article
     assert clean(doc) == article
+
+
+def check_page_invariants(doc, article) -> None:
+    """An input taken for HTML: its lines are the page's lines as a reader sees them (not the
+    markup's), the body is the ones labelled body, and the same page gives the same article."""
+    assert all("\n" not in ln.text and ln.text.strip() and ln.label for ln in article.lines)
+    assert all(0.0 <= ln.score <= 1.0 for ln in article.lines)
+    assert article.body.split("\n") == [ln.text for ln in article.lines if ln.label == "body"] or (
+        not article.body and not any(ln.label == "body" for ln in article.lines))
+    assert CLEANER.clean(doc) == article
 
 
 @PROPERTY
@@ -265,6 +290,8 @@ def _fuzz_target(name: str):
 
 FUZZ_DECODE = _fuzz_target("fuzz_decode")
 FUZZ_CLEAN = _fuzz_target("fuzz_clean")
+FUZZ_HTML = _fuzz_target("fuzz_html")
+FUZZ_SPANS = _fuzz_target("fuzz_spans")
 
 
 @PROPERTY
@@ -272,3 +299,20 @@ FUZZ_CLEAN = _fuzz_target("fuzz_clean")
 def test_fuzz_targets_short_run(data):
     FUZZ_DECODE(data)
     FUZZ_CLEAN(data)
+    FUZZ_SPANS(data)
+
+
+HTML_PIECES = st.sampled_from([
+    "<div class='baca-juga'>", "</div>", "<p>", "</p>", "<br>", "<script>var a=1;</script>", "<a href='/x'>",
+    "</a>", "<h1>", "</h1>", "<!--", "-->", "&amp;", "&nbsp;", "<![CDATA[", "<table><tr><td>", "<style>", "<b>",
+    "<!DOCTYPE html SYSTEM 'http://example.invalid/x.dtd' [<!ENTITY e 'eee'>]>", "&e;",
+    "<meta charset='windows-1252'>", "<span style='display:none'>", "Baca juga: ", "JAKARTA, KOMPAS.com - ",
+    "Paragraf berita yang cukup panjang untuk dibaca sebagai badan artikel. ", "\n", "\x00", "é", "\ufeff",
+])
+
+
+@PROPERTY
+@given(st.lists(HTML_PIECES, max_size=60).map("".join).map(lambda s: s.encode("utf-8", "surrogatepass"))
+       | st.binary(max_size=2000))
+def test_fuzz_html_target_short_run(data):
+    FUZZ_HTML(data)
