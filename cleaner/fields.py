@@ -1168,8 +1168,7 @@ def extract(lines: Sequence[tuple[str, str]], now: datetime | None = None) -> Fi
     meta = [lines[i][0][:MAX_META_CHARS] for i in order if lines[i][1] == "meta"]
     published, updated = _safe(lambda: _dates(meta, now), (None, None))
     bylines = _safe(lambda: _bylines(lines), _Bylines())
-    first_body = next((text for text, label in lines if label == "body"), "")
-    dateline = _safe(lambda: _parse_dateline(first_body), None)
+    dateline = _safe(lambda: _first_dateline(lines), None)
     source = _safe(lambda: _source(dateline, lines, bylines), None)
     _safe(lambda: bylines.credit_paren_names(source), None)
     return Fields(
@@ -1183,6 +1182,23 @@ def extract(lines: Sequence[tuple[str, str]], now: datetime | None = None) -> Fi
         captions=_safe(lambda: _captions(lines), ()),
         description=_safe(lambda: _description(lines), None),
     )
+
+
+# Body lines searched for the dateline: on unseen sites a deck or a pull quote above the story is
+# often kept as body, and the dateline then opens the second or third body line.  There only a
+# dateline that names its media counts (`Jakarta (ANTARA) -`): a bare `BANDUNG -` inside the
+# story may be a scene change, not the article's dateline.
+DATELINE_BODY_LINES = 3
+
+
+def _first_dateline(lines: list[tuple[str, str]]) -> _Dateline | None:
+    body = [text for text, label in lines if label == "body"][:DATELINE_BODY_LINES]
+    if not body:
+        return None
+    first = _parse_dateline(body[0])
+    if first:
+        return first
+    return next((found for found in map(_parse_dateline, body[1:]) if found and found.source), None)
 
 
 def _source(dateline: _Dateline | None, lines: list[tuple[str, str]], bylines: _Bylines) -> str | None:

@@ -750,3 +750,22 @@ def test_import_stays_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_dateline_after_a_deck_kept_as_body():
+    lines = [
+        ("Warga Desa Sukamundur Gotong Royong Perbaiki Jembatan", "title"),
+        ("Senin, 12 Feb 2024 14:05 WIB", "meta"),
+        ("... jembatan itu satu-satunya jalan anak-anak ke sekolah, kata kepala desa.", "body"),
+        ("Indramayu (ANTARA) - Warga Desa Sukamundur bergotong royong memperbaiki jembatan bambu.", "body"),
+        ("Perbaikan dimulai sejak pagi dan selesai menjelang sore.", "body"),
+    ]
+    found = extract(lines)
+    assert (found.location, found.source) == ("Indramayu", "ANTARA")
+
+
+def test_dateline_is_not_looked_for_deep_in_the_story():
+    lines = [("Judul Berita Tentang Pasar Ikan Muara Angke", "title")]
+    lines += [(f"Paragraf ke-{i} tentang harga ikan yang naik turun setiap pekan.", "body") for i in range(3)]
+    lines += [("Jakarta (ANTARA) - Kalimat ini jauh di tengah cerita, bukan dateline.", "body")]
+    assert extract(lines).location is None
