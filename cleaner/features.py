@@ -1141,13 +1141,12 @@ def _cached(stripped: list[str], extractor: FeatureExtractor) -> _Batch:
     if missing:
         todo = list(dict.fromkeys(compress(stripped, map(operator.not_, entries))))
         batch = extractor._intrinsic(todo)
-        batch.own.flags.writeable = False  # shared from now on: the cache holds views of them
-        batch.ids.flags.writeable = False
-        bounds = batch.offsets.tolist()
-        tokens = map(batch.ids.__getitem__, map(slice, bounds[:-1], bounds[1:]))
-        fresh = dict(zip(todo, zip(list(batch.own), tokens, batch.shapes, batch.normalised, batch.leads,
-                                   batch.date_leads)))
-        keep = {text: entry for text, entry in fresh.items() if len(text) <= _CACHED_CHARS}
+        fresh = _entries(todo, batch)
+        short = [k for k, text in enumerate(todo) if len(text) <= _CACHED_CHARS]
+        # The cache keeps rows of a copy that holds the short lines only: rows of the batch itself
+        # would keep the whole batch (its long lines too) alive for as long as one of them is cached.
+        kept = _entries([todo[k] for k in short], _take(batch, short)) if len(short) < len(todo) else fresh
+        keep = dict(kept)
         if len(cache) + len(keep) > extractor._max_lines:
             cache.clear()
         if len(keep) <= extractor._max_lines:
@@ -1157,6 +1156,7 @@ def _cached(stripped: list[str], extractor: FeatureExtractor) -> _Batch:
                 return _Batch(batch.own, batch.ids.copy(), batch.offsets, batch.shapes, batch.normalised,
                               batch.leads, batch.date_leads)
             return _take(batch, list(map(dict(zip(todo, range(len(todo)))).__getitem__, stripped)))
+        fresh = dict(fresh)
         entries = [fresh[text] if entry is None else entry for text, entry in zip(stripped, entries, strict=True)]
     rows, tokens, shapes, normalised, leads, date_leads = zip(*entries)
     sizes = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
@@ -1164,6 +1164,17 @@ def _cached(stripped: list[str], extractor: FeatureExtractor) -> _Batch:
     np.cumsum(sizes, out=offsets[1:])
     own = np.concatenate(rows).reshape(len(rows), len(INTRINSIC_NAMES))  # (np.stack is 3x slower)
     return _Batch(own, np.concatenate(tokens), offsets, list(shapes), list(normalised), list(leads), list(date_leads))
+
+
+def _entries(texts: list[str], batch: _Batch) -> list[tuple[str, tuple]]:
+    """(line, its cache entry) for the lines of a batch, the entries' arrays views of the batch's
+    (made read-only: from now on they are shared)."""
+    batch.own.flags.writeable = False
+    batch.ids.flags.writeable = False
+    bounds = batch.offsets.tolist()
+    tokens = map(batch.ids.__getitem__, map(slice, bounds[:-1], bounds[1:]))
+    return list(zip(texts, zip(list(batch.own), tokens, batch.shapes, batch.normalised, batch.leads,
+                               batch.date_leads)))
 
 
 def _take(batch: _Batch, index: list[int]) -> _Batch:

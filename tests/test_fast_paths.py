@@ -100,6 +100,29 @@ def test_labels_do_not_depend_on_the_line_cache():
         assert [(ln.label, ln.score) for ln in a.lines] == [(ln.label, ln.score) for ln in b.lines]
 
 
+def _pinned_bytes(extractor: F.FeatureExtractor) -> int:
+    """Bytes of the arrays the line cache keeps alive (the arrays its entries are views of)."""
+    bases = {}
+    for row, tokens, *_ in extractor._lines.values():
+        for arr in (row, tokens):
+            base = arr.base if arr.base is not None else arr
+            bases[id(base)] = base.nbytes
+    return sum(bases.values())
+
+
+def test_the_line_cache_keeps_no_long_lines_alive():
+    # Pages of one short line each and hundreds of long paragraphs: only the short lines are
+    # cached, so only they may stay in memory (kept as views of the whole batch, the long lines
+    # stayed too: some 250 KB a page, gigabytes before the cache filled up).
+    extractor = F.FeatureExtractor(lexicon.load())
+    paragraph = "Harga beras di pasar desa naik lagi minggu ini kata warga setempat kepada wartawan. " * 3
+    for page in range(50):
+        lines = [f"Judul nomor {page}"] + [f"{paragraph}{page} {k}" for k in range(300)]
+        extractor.document(lines, [False] * len(lines), [False] * len(lines))
+    assert len(extractor._lines) == 50
+    assert _pinned_bytes(extractor) < 50 * 2_000
+
+
 def test_control_characters_are_counted_as_the_pattern_counts_them():
     # Just above and just below the share that makes input "not text", with other characters
     # (multi-byte ones, form feed, NEL, CR) that must not count.
