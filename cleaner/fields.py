@@ -26,6 +26,7 @@ Nothing here raises on odd input: a field that cannot be read is None or empty.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -53,6 +54,23 @@ EMPTY = Fields(None, None, None, (), (), None, None, (), None)
 # not make the per-document filter slow.  The dateline sits at the start of the first body line and
 # a glued byline at the end of the last one.
 MAX_META_CHARS = 1000
+# The line tests (date line, byline, headline shape, media name) are asked of the same lines by
+# several steps of one document, and of a site's repeated lines by its next pages: answers for this
+# many distinct lines of up to MAX_META_CHARS are remembered (the answers depend on the text alone),
+# so the cache holds at most a few MB.
+PREDICATE_CACHE_LINES = 4096
+
+
+def _remembered(test):
+    """`test(text)`, remembered for short texts (see PREDICATE_CACHE_LINES)."""
+    cached = functools.lru_cache(maxsize=PREDICATE_CACHE_LINES)(test)
+
+    @functools.wraps(test)
+    def remembered(text: str) -> bool:
+        return cached(text) if len(text) <= MAX_META_CHARS else test(text)
+
+    remembered.cache_clear = cached.cache_clear
+    return remembered
 DATELINE_CHARS = 200
 TAIL_BYLINE_CHARS = 400
 
@@ -271,6 +289,7 @@ def _other_words(text: str, stamps: list[_Stamp]) -> int:
     return len(_LETTER_WORD.findall(" ".join(kept)))
 
 
+@_remembered
 def _is_date_line(text: str) -> bool:
     stamps = _stamps(text)
     return bool(stamps) and _other_words(text, stamps) <= DATE_LINE_MAX_OTHER_WORDS
@@ -347,6 +366,7 @@ _MEDIA_WORDS = _words(
 )
 
 
+@_remembered
 def _is_media(text: str) -> bool:
     text = text.strip(" .,:;()[]")
     return bool(text) and bool(_DOMAIN_RE.fullmatch(text) or _KNOWN_MEDIA.fullmatch(text))
@@ -1011,6 +1031,7 @@ TITLE_DATE_LINE_WORDS = 3
 _TRAILING_CREDIT = _lazy(r"\s*\([^()]{0,80}\)\s*$")
 
 
+@_remembered
 def _headline_shaped(text: str) -> bool:
     """A line that could be a headline: a few words, not a sentence, label, date, counter or banner."""
     text = " ".join(text.split())
@@ -1035,6 +1056,7 @@ def _headline_shaped(text: str) -> bool:
     )
 
 
+@_remembered
 def _is_byline(text: str) -> bool:
     """A byline whatever its label: labelled names, a team, a bare label, or a name beside a media name."""
     if len(text) > BYLINE_MAX_CHARS:
@@ -1134,6 +1156,7 @@ def _choose_title(lines: list[tuple[str, str]]) -> int | None:
     return header[-1] if header else None
 
 
+@_remembered
 def _is_header_line(text: str) -> bool:
     """A date line or a byline: meta, never the headline."""
     text = " ".join(text[:MAX_META_CHARS].split())

@@ -50,6 +50,12 @@ SPAN_NAMES = (
 DENSE_WIDTH = len(features.DENSE_NAMES) + len(SPAN_NAMES)
 
 _COLUMN = {name: j for j, name in enumerate(SPAN_NAMES)}
+_KIND = {k: _COLUMN[f"kind_{k}"] for k in SPAN_KINDS}
+# Columns filled per span, and per line (in the order of span_columns' line_info after the length).
+_PER_SPAN = [_COLUMN[c] for c in ("first_in_line", "last_in_line", "line_position", "seam_before",
+                                  "lower_content_share", "prev_lower_end", "next_lower_start",
+                                  "span_ends_ellipsis")]
+_PER_LINE = [_COLUMN[c] for c in ("line_log_chars", "line_is_long", "line_ends_ellipsis", "line_spans_log")]
 _WORDS = re.compile(r"[^\W\d_][\w'’-]*")
 _ELLIPSIS = re.compile(r"(?:\.\.\.|…)\s*$")
 
@@ -82,44 +88,40 @@ def segment(lines, which) -> SpanDoc:
 def span_columns(doc: SpanDoc, lines, stopwords: frozenset) -> np.ndarray:
     """The span columns (SPAN_NAMES) of each span."""
     n = len(doc.spans)
-    col = _COLUMN
-    width = len(SPAN_NAMES)
-    rows = []
-    used = sorted(set(doc.line_of))
-    per_line = {i: doc.line_of.count(i) for i in used}
+    out = np.zeros((n, len(SPAN_NAMES)))
+    if not n:
+        return out
+    line_of = doc.line_of
+    used = sorted(set(line_of))
+    per_line = {i: line_of.count(i) for i in used}
     line_info = {i: (len(lines[i]), math.log1p(len(lines[i])), is_glued_line(lines[i]),
                      bool(_ELLIPSIS.search(lines[i])), math.log1p(per_line[i])) for i in used}
-    doc_log = math.log1p(sum(len(lines[i]) for i in used))
-    one_line = len(used) == 1
     words = [_WORDS.findall(t) for t in doc.texts]
-    for k, (i, span, text) in enumerate(zip(doc.line_of, doc.spans, doc.texts)):
-        length, log_length, long_line, line_ellipsis, spans_log = line_info[i]
-        ws = words[k]
-        row = [0.0] * width
-        row[col[f"kind_{span.kind}"]] = 1.0
-        if span.cue:
-            row[col[f"cue_{span.cue}"]] = 1.0
-        row[col["doc_position"]] = k / max(n - 1, 1)
-        row[col["spans_to_doc_end"]] = math.log1p(n - 1 - k)
-        row[col["first_in_line"]] = k == 0 or doc.line_of[k - 1] != i
-        row[col["last_in_line"]] = k == n - 1 or doc.line_of[k + 1] != i
-        row[col["line_position"]] = span.start / max(length, 1)
-        row[col["line_log_chars"]] = log_length
-        row[col["line_spans_log"]] = spans_log
-        row[col["line_is_long"]] = long_line
-        row[col["seam_before"]] = span.start > 0 and not lines[i][span.start - 1].isspace()
-        lower = sum(1 for w in ws if w[0].islower() and w.lower() not in stopwords)
-        row[col["lower_content_share"]] = lower / max(len(ws), 1)
-        row[col["prev_lower_end"]] = k > 0 and bool(words[k - 1]) and words[k - 1][-1][0].islower()
-        row[col["next_lower_start"]] = k < n - 1 and bool(words[k + 1]) and words[k + 1][0][0].islower()
-        row[col["doc_log_chars"]] = doc_log
-        row[col["doc_one_line"]] = one_line
-        row[col["line_ends_ellipsis"]] = line_ellipsis
-        row[col["span_ends_ellipsis"]] = text.rstrip().endswith(("...", "…"))
-        rows.append(row)
-    out = np.array(rows, dtype=np.float64).reshape(n, width)
-    out[:, col["before_dateline"]] = _before_dateline(doc)
-    out[:, col["teaser"]] = _teaser(doc, lines)
+    rows = []
+    for k, (i, span, text, ws) in enumerate(zip(line_of, doc.spans, doc.texts, words)):
+        length, _, _, _, _ = line_info[i]
+        lower = len([w for w in ws if w[0].islower() and w.lower() not in stopwords])
+        rows.append((
+            k == 0 or line_of[k - 1] != i,
+            k == n - 1 or line_of[k + 1] != i,
+            span.start / max(length, 1),
+            span.start > 0 and not lines[i][span.start - 1].isspace(),
+            lower / max(len(ws), 1),
+            k > 0 and bool(words[k - 1]) and words[k - 1][-1][0].islower(),
+            k < n - 1 and bool(words[k + 1]) and words[k + 1][0][0].islower(),
+            text.rstrip().endswith(("...", "…")),
+        ))
+    out[:, _PER_SPAN] = rows
+    out[:, _PER_LINE] = [line_info[i][1:] for i in line_of]
+    out[np.arange(n), [_KIND[s.kind] for s in doc.spans]] = 1.0
+    cued = [k for k, s in enumerate(doc.spans) if s.cue]
+    out[cued, [_COLUMN[f"cue_{doc.spans[k].cue}"] for k in cued]] = 1.0
+    out[:, _COLUMN["doc_position"]] = np.arange(n) / max(n - 1, 1)
+    out[:, _COLUMN["spans_to_doc_end"]] = np.log1p(np.arange(n - 1, -1, -1))
+    out[:, _COLUMN["doc_log_chars"]] = math.log1p(sum(len(lines[i]) for i in used))
+    out[:, _COLUMN["doc_one_line"]] = len(used) == 1
+    out[:, _COLUMN["before_dateline"]] = _before_dateline(doc)
+    out[:, _COLUMN["teaser"]] = _teaser(doc, lines)
     return out
 
 
