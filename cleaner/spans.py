@@ -76,7 +76,8 @@ _CUE = re.compile(
 # A dateline that opens the story: `TRIBUNNEWS.COM, JAKARTA -`, `KOMPAS.com -`, `Penajam Paser Utara
 # (ANTARA) -`.  Whatever precedes it on the line (a deck, a byline) is another unit.
 _DATELINE = re.compile(  # (the lookahead first skips most positions at once: half the time)
-    r"(?=[A-Z0-9])(?:(?<![\w'’.-])(?:[A-Z][\w'’.-]{0,30}\s){0,3}[A-Z][\w'’.-]{0,30}\s?\((?:ANTARA|[A-Z][\w .]{1,30})\)\s?[-–—]"
+    r"(?=[A-Z0-9])"
+    r"(?:(?<![\w'’.-])(?:[A-Z][\w'’.-]{0,30}\s){0,3}[A-Z][\w'’.-]{0,30}\s?\((?:ANTARA|[A-Z][\w .]{1,30})\)\s?[-–—]"
     r"|(?<![A-Z0-9.])(?:[A-Z][A-Za-z]{1,30},\s?)?(?:[A-Z0-9]{3,30}|[A-Z][a-z0-9]{2,30})\.(?:COM|com|CO|co|ID|id)\b(?:\.id)?"
     r",?\s?(?:[A-Z][A-Z ]{1,30})?\s?[-–—])"
 )
