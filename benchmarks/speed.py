@@ -19,6 +19,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -38,7 +39,8 @@ def median_times(cmd: list[str], stdin: bytes, runs: int) -> tuple[float, float]
     walls, cpus = [], []
     for _ in range(runs):
         cpu, start = _children_cpu(), time.perf_counter()
-        subprocess.run(cmd, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(cmd, input=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+                       cwd=tempfile.gettempdir())
         walls.append(time.perf_counter() - start)
         cpus.append(_children_cpu() - cpu)
     return statistics.median(walls), statistics.median(cpus)
@@ -81,12 +83,17 @@ def main() -> int:
     args = ap.parse_args()
 
     seed = sorted((args.corpus / "seeds").glob("*.txt"))[0].read_bytes()
-    exe = shutil.which("cleaner")
+    # The installed command: the one beside this interpreter (a venv's bin/, whether or not the venv
+    # is activated), else the one on PATH.  Run from outside the checkout (see median_times), so
+    # that `-m cleaner` cannot pick up the source tree, whose bytecode may be stale or missing.
+    beside = Path(sys.executable).with_name("cleaner")
+    exe = str(beside) if beside.is_file() else shutil.which("cleaner")
     cleaner_cmd = [exe] if exe else [sys.executable, "-m", "cleaner"]
     rows = [("cleaner < seed", *median_times(cleaner_cmd, seed, args.runs))]
     rows.append(("python -c pass", *median_times([sys.executable, "-c", "pass"], b"", args.runs)))
     rows.append(("python -c 'import numpy'", *median_times([sys.executable, "-c", "import numpy"], b"", args.runs)))
-    traf = shutil.which("trafilatura")
+    beside = Path(sys.executable).with_name("trafilatura")
+    traf = str(beside) if beside.is_file() else shutil.which("trafilatura")
     if traf:
         rows.append(("trafilatura CLI < seed", *median_times([traf], seed, args.runs)))
     print(f"| start-up ({args.runs} runs) | median wall s | median CPU s |\n|---|---:|---:|")

@@ -461,10 +461,9 @@ def _lost_chunk(chunk: Chunk, reason: str) -> list[Outcome]:
 def worker_pool(jobs: int):
     from joblib.externals.loky import get_reusable_executor
 
-    # Workers get their share of the cores for numpy's threads, as joblib.Parallel does, rather
-    # than every worker starting one thread per core.
-    threads = str(max(1, (os.cpu_count() or 1) // jobs))
-    env = {name: threads for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+    # One BLAS thread per worker, as in the filter (cli.BLAS_THREAD_VARIABLES): the products are
+    # thin, and the workers already take the cores.
+    env = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
     # Asked for on every submit: the same executor comes back, or a fresh one if a worker died.
     return get_reusable_executor(max_workers=jobs, env=env)
 

@@ -102,3 +102,28 @@ def test_filter_does_not_import_training_libraries():
     )
     proc = subprocess.run([sys.executable, "-c", code], input=b"Isi berita.", capture_output=True, timeout=60)
     assert proc.stdout.decode().strip().endswith("[]"), proc.stdout + proc.stderr
+
+
+def test_the_command_sets_blas_threads_before_numpy_is_imported():
+    # `import cleaner` must not import numpy, or the filter's one-thread BLAS setting comes too late
+    # (a thread per core started at numpy's import: some 70 ms of CPU per `cleaner` process).
+    code = (
+        "import os, sys, cleaner.cli\n"
+        "assert 'numpy' not in sys.modules, 'numpy imported with cleaner.cli'\n"
+        "os.environ.pop('OPENBLAS_NUM_THREADS', None)\n"
+        "sys.argv = ['cleaner', '-']\n"
+        "code = cleaner.cli.main()\n"
+        "assert 'numpy' in sys.modules and os.environ['OPENBLAS_NUM_THREADS'] == '1'\n"
+        "sys.exit(code)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], input=b"Judul\n\nIsi berita.", capture_output=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr.decode()
+
+
+def test_public_names_come_from_the_package_on_first_use():
+    import cleaner
+
+    assert cleaner.clean is __import__("cleaner.core").core.clean
+    assert {"clean", "Cleaner", "Config"} <= set(dir(cleaner))
+    with pytest.raises(AttributeError):
+        cleaner.no_such_name  # noqa: B018
