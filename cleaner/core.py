@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -28,9 +29,10 @@ class InputTooLargeError(ValueError):
     """Input above the configured `max_bytes`, or with more than `MAX_LINES` lines."""
 
 
-@dataclass(frozen=True)
-class Line:
-    """One input line with its label ('' for a blank line) and the model's confidence in it."""
+class Line(NamedTuple):
+    """One input line with its label ('' for a blank line) and the model's confidence in it (a named
+    tuple, immutable like the Article that holds it: a document makes hundreds, 5x faster than a
+    frozen dataclass's)."""
 
     text: str
     label: str
