@@ -1141,22 +1141,23 @@ def _cached(stripped: list[str], extractor: FeatureExtractor) -> _Batch:
     if missing:
         todo = list(dict.fromkeys(compress(stripped, map(operator.not_, entries))))
         batch = extractor._intrinsic(todo)
-        fresh = _entries(todo, batch)
         short = [k for k, text in enumerate(todo) if len(text) <= _CACHED_CHARS]
-        # The cache keeps rows of a copy that holds the short lines only: rows of the batch itself
-        # would keep the whole batch (its long lines too) alive for as long as one of them is cached.
-        kept = _entries([todo[k] for k in short], _take(batch, short)) if len(short) < len(todo) else fresh
-        keep = dict(kept)
-        if len(cache) + len(keep) > extractor._max_lines:
-            cache.clear()
-        if len(keep) <= extractor._max_lines:
+        if 0 < len(short) <= extractor._max_lines:
+            # The cache keeps rows of a copy that holds the short lines only: rows of the batch itself
+            # would keep the whole batch (its long lines too) alive for as long as one of them is cached.
+            if len(short) == len(todo):
+                keep = _entries(todo, batch)
+            else:
+                keep = _entries([todo[k] for k in short], _take(batch, short))
+            if len(cache) + len(keep) > extractor._max_lines:
+                cache.clear()
             cache.update(keep)
         if missing == len(stripped):  # nothing was cached: all from the batch
             if len(todo) == len(stripped):
                 return _Batch(batch.own, batch.ids.copy(), batch.offsets, batch.shapes, batch.normalised,
                               batch.leads, batch.date_leads)
             return _take(batch, list(map(dict(zip(todo, range(len(todo)))).__getitem__, stripped)))
-        fresh = dict(fresh)
+        fresh = dict(_entries(todo, batch))
         entries = [fresh[text] if entry is None else entry for text, entry in zip(stripped, entries, strict=True)]
     rows, tokens, shapes, normalised, leads, date_leads = zip(*entries)
     sizes = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
