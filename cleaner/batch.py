@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from cleaner import sitechrome
-from cleaner.config import Config
+from cleaner.config import BLAS_THREAD_VARIABLES, Config
 from cleaner.core import Cleaner, InputTooLargeError
 from cleaner.decode import NotTextError, decode
 from cleaner.render import render
@@ -461,9 +461,8 @@ def _lost_chunk(chunk: Chunk, reason: str) -> list[Outcome]:
 def worker_pool(jobs: int):
     from joblib.externals.loky import get_reusable_executor
 
-    # One BLAS thread per worker, as in the filter (cli.BLAS_THREAD_VARIABLES): the products are
-    # thin, and the workers already take the cores.
-    env = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+    # One BLAS thread per worker (see config.BLAS_THREAD_VARIABLES): the workers take the cores.
+    env = {name: "1" for name in BLAS_THREAD_VARIABLES}
     # Asked for on every submit: the same executor comes back, or a fresh one if a worker died.
     return get_reusable_executor(max_workers=jobs, env=env)
 

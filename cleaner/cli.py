@@ -14,12 +14,6 @@ from datetime import datetime
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-# Thread pools of numpy's BLAS that the filter and batch mode ask for one thread each (unless the
-# caller set them): their products are thin (a document's lines by a few hundred columns), which
-# threads do not speed up, and starting a thread per core costs each `cleaner` process some 70 ms
-# of CPU at numpy's import (batch mode's workers get their share of the cores, see batch.worker_pool).
-BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 COMMANDS = ("train", "evaluate")
 
 FILTER_EPILOG = """\
@@ -446,7 +440,9 @@ def main(argv: list[str] | None = None) -> int:
             return _run_train(_train_parser().parse_args(argv[1:]))
         if argv and argv[0] == "evaluate":
             return _run_evaluate(_evaluate_parser().parse_args(argv[1:]))
-        for name in BLAS_THREAD_VARIABLES:  # before numpy is imported: `import cleaner` does not
+        from cleaner.config import BLAS_THREAD_VARIABLES
+
+        for name in BLAS_THREAD_VARIABLES:
             os.environ.setdefault(name, "1")
         return _run_filter(_filter_parser().parse_args(argv))
     except BrokenPipeError:

@@ -10,6 +10,11 @@ from datetime import datetime
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 INPUT_FORMATS = ("auto", "text", "html")
+# The variables that set how many threads numpy's BLAS starts.  The command and batch mode's workers
+# set them to one (unless the caller did): the products are thin (a document's lines by a few hundred
+# columns), threads do not speed them up, and starting a thread per core costs a process some 70 ms
+# of CPU at numpy's import.  Set before numpy is imported, so `import cleaner` does not import it.
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass(frozen=True)

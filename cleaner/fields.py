@@ -59,6 +59,8 @@ MAX_META_CHARS = 1000
 # many distinct lines of up to MAX_META_CHARS are remembered (the answers depend on the text alone),
 # so the cache holds at most a few MB.
 PREDICATE_CACHE_LINES = 4096
+DATELINE_CHARS = 200
+TAIL_BYLINE_CHARS = 400
 
 
 def _remembered(test):
@@ -69,10 +71,8 @@ def _remembered(test):
     def remembered(text: str) -> bool:
         return cached(text) if len(text) <= MAX_META_CHARS else test(text)
 
-    remembered.cache_clear = cached.cache_clear
     return remembered
-DATELINE_CHARS = 200
-TAIL_BYLINE_CHARS = 400
+
 
 # A deck (summary under the headline) is a sentence, not a label or a name.
 DESCRIPTION_MIN_WORDS = 6

@@ -99,7 +99,7 @@ def span_columns(doc: SpanDoc, lines, stopwords: frozenset) -> np.ndarray:
     words = [_WORDS.findall(t) for t in doc.texts]
     rows = []
     for k, (i, span, text, ws) in enumerate(zip(line_of, doc.spans, doc.texts, words)):
-        length, _, _, _, _ = line_info[i]
+        length = line_info[i][0]
         lower = len([w for w in ws if w[0].islower() and w.lower() not in stopwords])
         rows.append((
             k == 0 or line_of[k - 1] != i,
