@@ -32,8 +32,11 @@ STACK_OFFSETS = (-3, -2, -1, 1, 2, 3)
 TITLE_MAX_CHARS = 200
 
 # A scraped article page has at least one paragraph.  When decoding keeps no line, the likeliest
-# body line is kept after all, if it is paragraph-sized: single-paragraph articles (a whole story
-# in one line) otherwise vanish whenever their one line scores a little below another label.
+# body line is kept after all, if it is paragraph-sized and the longest line of the page: single-
+# paragraph articles (a whole story in one line, a one-paragraph brief) otherwise vanish whenever
+# their one line scores a little below another label, and their paragraph is the longest text on
+# the page.  A page with no article at all (a photo gallery, a newsletter sign-up page; the gold
+# body is empty) kept one of its many captions this way, while longer captions stood beside it.
 MIN_FALLBACK_BODY_CHARS = 80
 
 # An article has one headline (LABELS.md: copies in share bars and related boxes are chrome).  The
@@ -222,7 +225,7 @@ class Model:
         if not (path == body).any():
             candidates = np.where(feats.lengths >= MIN_FALLBACK_BODY_CHARS, probs[:, body], -1.0)
             best = int(candidates.argmax())
-            if candidates[best] > 0:
+            if candidates[best] > 0 and feats.lengths[best] == feats.lengths.max():
                 path[best] = body
         return path, probs[np.arange(len(path)), path]
 
@@ -232,8 +235,10 @@ class Model:
         title, body, chrome = LABELS.index("title"), LABELS.index("body"), LABELS.index("chrome")
         positions = np.arange(len(path))
         body_lines = positions[path == body]
-        first_body = body_lines[0] if len(body_lines) else len(path)
-        near = (positions <= first_body) & (positions >= first_body - TITLE_SEARCH_LINES)
+        if len(body_lines):
+            near = (positions <= body_lines[0]) & (positions >= body_lines[0] - TITLE_SEARCH_LINES)
+        else:
+            near = positions >= 0  # a page with no paragraph (a gallery) still has its headline somewhere
         p_title = np.where((lengths <= TITLE_MAX_CHARS) & near, probs[:, title], 0.0)
         best = int(p_title.argmax())
         path[(path == title) & (positions != best)] = chrome

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from cleaner import features
@@ -71,3 +73,27 @@ def test_training_is_deterministic(tmp_path):
     model_io.save(train.fit(docs, params), tmp_path / "a")
     model_io.save(train.fit(docs, params), tmp_path / "b")
     assert (tmp_path / "a" / model_io.ARRAYS_FILE).read_bytes() == (tmp_path / "b" / model_io.ARRAYS_FILE).read_bytes()
+
+
+def _label_with(monkeypatch, probs: list[list[float]], lengths: list[int]) -> list[str]:
+    """The shipped model's decoding of lines whose label probabilities are `probs`."""
+    model = model_io.load()
+    monkeypatch.setattr(model_io.Model, "probabilities", lambda self, feats: np.array(probs))
+    feats = SimpleNamespace(dense=np.zeros((len(probs), 1)), lengths=np.array(lengths))
+    path, _ = model.label(feats)
+    return [model_io.LABELS[i] for i in path]
+
+
+# title, meta, body, caption, chrome: every line likelier chrome than body, the second one the
+# likeliest body of them.
+_NO_BODY = [[0.01, 0.01, 0.10, 0.01, 0.87], [0.01, 0.01, 0.30, 0.01, 0.67], [0.01, 0.01, 0.20, 0.01, 0.77]]
+
+
+def test_a_page_without_an_article_keeps_no_caption(monkeypatch):
+    # A gallery page: the likeliest body line is one caption, and a longer caption stands beside it.
+    assert "body" not in _label_with(monkeypatch, _NO_BODY, [40, 170, 250])
+
+
+def test_a_one_paragraph_story_is_kept_when_it_scores_below_chrome(monkeypatch):
+    assert _label_with(monkeypatch, _NO_BODY, [40, 149, 138]) == ["chrome", "body", "chrome"]
+    assert _label_with(monkeypatch, _NO_BODY, [40, 5000, 138])[1] == "body"
