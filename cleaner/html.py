@@ -68,6 +68,11 @@ _KINDS = {
     "br": _BREAK,
     **{tag: _DROP for tag in DROPPED},
 }
+# The kinds whose start ends the line being gathered, and those whose end undoes something.
+_ENDS_LINE = _BLOCK | _BREAK
+_UNDONE = _BLOCK | _LINK
+# Attribute names as bytes: lxml encodes a str name on every `get`, a quarter of the walk's attribute time.
+_HIDDEN, _STYLE, _CLASS, _ID = b"hidden", b"style", b"class", b"id"
 _NO_CONTEXT: frozenset = frozenset()
 # The frame of a skipped element: nothing to undo, and a first line no page reaches (so no span).
 _SKIPPED_FRAME = (-1, 0, sys.maxsize)
@@ -79,6 +84,9 @@ MAX_TOKENS_PER_LINE = 24
 
 # Class/id values whose tokens a Cleaner remembers across pages (a site repeats a few hundred).
 MAX_REMEMBERED_NAMES = 50_000
+# Stacks of class/id tokens whose merged line tokens a Cleaner remembers (a site nests its few hundred
+# names in a few hundred ways; each entry holds two short tuples).
+MAX_REMEMBERED_MERGES = 50_000
 
 # The style declarations that hide an element from every reader.
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -219,11 +227,18 @@ def parse(doc: bytes | str):
 
 
 def _split_names(value: str, seen: dict) -> tuple[str, ...]:
-    """Lower-cased word tokens of a class or id value (`read__content` -> read, content), memoised per page."""
-    tokens = seen.get(value)
-    if tokens is None:
-        tokens = seen[value] = tuple(t for t in _TOKEN_SPLIT.split(value.lower()) if t)
+    """Lower-cased word tokens of a class or id value (`read__content` -> read, content), remembered in `seen`."""
+    tokens = seen[value] = tuple(t for t in _TOKEN_SPLIT.split(value.lower()) if t)
     return tokens
+
+
+def _memo(memo: dict | None, bound: int) -> dict:
+    """A memo that lives across pages, emptied past `bound` entries (a new one when there is none)."""
+    if memo is None:
+        return {}
+    if len(memo) > bound:
+        memo.clear()
+    return memo
 
 
 def _with_outer(own: tuple[str, ...], outer: tuple[str, ...]) -> tuple[str, ...]:
@@ -234,11 +249,12 @@ def _with_outer(own: tuple[str, ...], outer: tuple[str, ...]) -> tuple[str, ...]
     return tuple(dict.fromkeys(own + outer))[:MAX_TOKENS_PER_LINE]
 
 
-def segment_page(root, names: dict | None = None) -> Page:
+def segment_page(root, names: dict | None = None, merges: dict | None = None) -> Page:
     """The lines a reader sees in a parsed page, each with its DOM context.
 
-    `names` memoises the tokens of class/id values; one dict may serve the pages of a crawl (it is
-    emptied when it grows past MAX_REMEMBERED_NAMES).
+    `names` memoises the tokens of class/id values, `merges` the line tokens under a stack of them;
+    one dict of each may serve the pages of a crawl (they are emptied when they grow past
+    MAX_REMEMBERED_NAMES and MAX_REMEMBERED_MERGES).
     """
     from lxml import etree
 
@@ -255,11 +271,14 @@ def segment_page(root, names: dict | None = None) -> Page:
     # merged[k]: the line tokens under token_stack[k - 1] (merged[0]: outside every classed element);
     # None until a line needs them.
     merged: list = [()]
-    merging: dict[tuple, tuple] = {}  # (own tokens, id of the outer merged tokens) -> (merged, outer)
-    if names is None or len(names) > MAX_REMEMBERED_NAMES:
-        names = {} if names is None else (names.clear() or names)
+    names = _memo(names, MAX_REMEMBERED_NAMES)
+    # (own tokens, id of the outer merged tokens) -> (merged, own, outer).  The value keeps `outer`
+    # alive, so no other tuple takes its id while the entry lives; merged tuples come from here, so
+    # their ids stay valid keys from page to page.
+    merges = _memo(merges, MAX_REMEMBERED_MERGES)
     context_stack: list[frozenset] = [_NO_CONTEXT]  # CONTEXTS elements open around the text
     entered: dict[tuple, frozenset] = {}  # (contexts, tag) -> contexts inside the tag: a page repeats a few
+    unions: dict[tuple, frozenset] = {}  # (line contexts, contexts around new text) -> their union
     link_depth = 0
     blocks: list[tuple] = []  # (tag, place in the stack, element index) of the open block elements
     spans: dict[int, tuple[int, int]] = {}
@@ -271,10 +290,9 @@ def segment_page(root, names: dict | None = None) -> Page:
             known -= 1
         for k in range(known + 1, len(merged)):
             own, outer = token_stack[k - 1], merged[k - 1]
-            done = merging.get((own, id(outer)))
+            done = merges.get((own, id(outer)))
             if done is None:
-                # The value keeps `outer` alive, so no other tuple takes its id while the page is walked.
-                done = merging[own, id(outer)] = (_with_outer(own, outer), outer)
+                done = merges[own, id(outer)] = (_with_outer(own, outer), own, outer)
             merged[k] = done[0]
         return merged[-1]
 
@@ -289,10 +307,9 @@ def segment_page(root, names: dict | None = None) -> Page:
         line_links, line_contexts = 0, _NO_CONTEXT
 
     def add(text: str) -> None:
+        """Add text to the line (the caller drops white space before a line's first word)."""
         nonlocal line_start, line_links, line_contexts
         if not parts:
-            if text.isspace():
-                return  # white space before a line's first word: dropped in any case
             if blocks:
                 tag, at, index = blocks[-1]
                 # The owner's parent is the element above the owning block (`at`: its place in the stack).
@@ -306,7 +323,13 @@ def segment_page(root, names: dict | None = None) -> Page:
             line_links += len(text.strip())
         around = context_stack[-1]
         if around is not line_contexts:
-            line_contexts = around if line_contexts is _NO_CONTEXT else line_contexts | around
+            if line_contexts is _NO_CONTEXT:
+                line_contexts = around
+            else:
+                union = unions.get((line_contexts, around))
+                if union is None:
+                    union = unions[line_contexts, around] = line_contexts | around
+                line_contexts = union
 
     kinds = _KINDS
     walker = etree.iterwalk(root, events=("start", "end"))
@@ -316,17 +339,22 @@ def segment_page(root, names: dict | None = None) -> Page:
             index = count
             count += 1
             kind = kinds.get(tag, 0)
-            if kind & _DROP or tag.__class__ is not str or el.get("hidden") is not None \
-                    or ((style := el.get("style")) and _HIDDEN_STYLE.search(style)):
+            if kind & _DROP or tag.__class__ is not str or el.get(_HIDDEN) is not None \
+                    or ((style := el.get(_STYLE)) and _HIDDEN_STYLE.search(style)):
                 walker.skip_subtree()
                 stack.append(_SKIPPED_FRAME)
                 continue
-            if parts and kind & (_BLOCK | _BREAK):
+            if parts and kind & _ENDS_LINE:
                 flush()
-            undo = kind & (_BLOCK | _LINK)
-            cls, ident = el.get("class"), el.get("id")
+            undo = kind & _UNDONE
+            cls, ident = el.get(_CLASS), el.get(_ID)
             if cls or ident:
-                own = (_split_names(cls, names) if cls else ()) + (_split_names(ident, names) if ident else ())
+                if cls:
+                    own = names.get(cls) or _split_names(cls, names)
+                    if ident:
+                        own += names.get(ident) or _split_names(ident, names)
+                else:
+                    own = names.get(ident) or _split_names(ident, names)
                 if own:
                     token_stack.append(own)
                     merged.append(None)
@@ -344,7 +372,8 @@ def segment_page(root, names: dict | None = None) -> Page:
             if kind & _BLOCK:
                 blocks.append((tag, len(stack) - 1, index))
             text = el.text
-            if text:
+            # White space before a line's first word is dropped in any case (and most text is that).
+            if text and (parts or not text.isspace()):
                 add(text)
         else:
             index, undo, first = stack.pop()
@@ -364,7 +393,7 @@ def segment_page(root, names: dict | None = None) -> Page:
                 spans[index] = (first, len(lines))
             # A skipped element's children are never walked, so the element below a tail is never skipped.
             tail = el.tail
-            if tail and stack:
+            if tail and stack and (parts or not tail.isspace()):
                 add(tail)
     if parts:
         flush()
