@@ -58,9 +58,8 @@ CONTEXTS = (
 )
 _CONTEXT_SET = frozenset(CONTEXTS)
 
-# What the walk does with an element, one dict look-up per element: bits of the kind of its tag,
-# also kept (with _TOKENS) in its stack frame for the work its end undoes.
-_DROP, _BLOCK, _CONTEXT, _LINK, _BREAK, _TOKENS = 1, 2, 4, 8, 16, 32
+# The kind of an element's tag: bits of what the walk does with it.
+_DROP, _BLOCK, _CONTEXT, _LINK, _BREAK = 1, 2, 4, 8, 16
 _KINDS = {
     **{tag: _CONTEXT for tag in CONTEXTS},
     **{tag: _BLOCK | (_CONTEXT if tag in CONTEXTS else 0) for tag in BLOCKS},
@@ -68,14 +67,55 @@ _KINDS = {
     "br": _BREAK,
     **{tag: _DROP for tag in DROPPED},
 }
-# The kinds whose start ends the line being gathered, and those whose end undoes something.
-_ENDS_LINE = _BLOCK | _BREAK
-_UNDONE = _BLOCK | _LINK
 # Attribute names as bytes: lxml encodes a str name on every `get`, a quarter of the walk's attribute time.
 _HIDDEN, _STYLE, _CLASS, _ID = b"hidden", b"style", b"class", b"id"
 _NO_CONTEXT: frozenset = frozenset()
+
+
+class _Inside:
+    """Where the text inside an element sits, as far as the tags tell: the CONTEXTS elements open,
+    whether within a link, and what the element's own start and end do.  The walk follows each
+    element with one look-up (`inner[tag]`) instead of keeping a stack of contexts and a link depth;
+    the values are few (pages nest a few dozen combinations), so they are made once per process and
+    shared (immutable once made; a lost race only makes an equal one)."""
+
+    __slots__ = ("contexts", "link", "drop", "block", "ends_line", "inner")
+
+    def __init__(self, contexts: frozenset, link: bool, kind: int):
+        self.contexts = contexts
+        self.link = link
+        self.drop = bool(kind & _DROP)
+        self.block = bool(kind & _BLOCK)  # its end ends a line, and the lines in it are its own
+        self.ends_line = bool(kind & (_BLOCK | _BREAK))  # its start ends the line being gathered
+        self.inner: dict = {}  # tag -> the _Inside of a child element with that tag
+
+    def enter(self, tag) -> _Inside:
+        """The _Inside of a child element with this tag."""
+        kind = _KINDS.get(tag, 0) if tag.__class__ is str else _DROP  # comments, entities: never text
+        contexts = self.contexts
+        if kind & _CONTEXT and tag not in contexts:
+            contexts = contexts | {tag}
+        key = (contexts, self.link or bool(kind & _LINK), kind & (_DROP | _BLOCK | _BREAK))
+        inside = _INSIDES.get(key)
+        if inside is None:
+            inside = _Inside(*key)
+            if len(_INSIDES) >= MAX_INSIDES:
+                return inside  # a hostile page's: used, not remembered
+            _INSIDES[key] = inside
+        if len(self.inner) < MAX_TAGS_REMEMBERED:
+            self.inner[tag] = inside
+        return inside
+
+
+# Bounds on what _Inside remembers, for hostile pages (real ones stay far below): distinct values,
+# and tags per value (made-up tags beyond it are looked up afresh).
+MAX_INSIDES = 4096
+MAX_TAGS_REMEMBERED = 512
+_INSIDES: dict[tuple, _Inside] = {}  # (contexts, link, kind bits) -> the one _Inside with them
+# Above the root element: no context, no link.
+_TOP = _Inside(_NO_CONTEXT, False, 0)
 # The frame of a skipped element: nothing to undo, and a first line no page reaches (so no span).
-_SKIPPED_FRAME = (-1, 0, sys.maxsize)
+_SKIPPED_FRAME = (-1, _Inside(_NO_CONTEXT, False, _DROP), sys.maxsize, False)
 
 # A line keeps at most this many class/id tokens of its ancestors (the nearest first): the wrappers
 # that say what a block is (`baca-juga`, `related`, `footer`) sit within a few levels of its text,
@@ -252,9 +292,9 @@ def _with_outer(own: tuple[str, ...], outer: tuple[str, ...]) -> tuple[str, ...]
 def segment_page(root, names: dict | None = None, merges: dict | None = None) -> Page:
     """The lines a reader sees in a parsed page, each with its DOM context.
 
-    `names` memoises the tokens of class/id values, `merges` the line tokens under a stack of them;
-    one dict of each may serve the pages of a crawl (they are emptied when they grow past
-    MAX_REMEMBERED_NAMES and MAX_REMEMBERED_MERGES).
+    `names` memoises the tokens of class/id values, `merges` the line tokens of an element's own
+    tokens under the line tokens around it; one dict of each may serve the pages of a crawl (they are
+    emptied when they grow past MAX_REMEMBERED_NAMES and MAX_REMEMBERED_MERGES).
     """
     from lxml import etree
 
@@ -265,21 +305,15 @@ def segment_page(root, names: dict | None = None, merges: dict | None = None) ->
     line_start: tuple = ()  # (tag, depth, element, parent, grandparent, tokens) of its block
     line_links = 0  # its characters inside links
     line_contexts: frozenset = _NO_CONTEXT  # the CONTEXTS elements its text sits in
-    # One frame per open element: (element index, kind bits of what its end undoes, lines before it).
-    stack: list[tuple[int, int, int]] = []
+    # One frame per open element: (element index, its _Inside, lines before it, whether it has tokens).
+    stack: list[tuple] = []
     token_stack: list[tuple[str, ...]] = []  # own tokens of the open elements that have any
     # merged[k]: the line tokens under token_stack[k - 1] (merged[0]: outside every classed element);
     # None until a line needs them.
     merged: list = [()]
     names = _memo(names, MAX_REMEMBERED_NAMES)
-    # (own tokens, id of the outer merged tokens) -> (merged, own, outer).  The value keeps `outer`
-    # alive, so no other tuple takes its id while the entry lives; merged tuples come from here, so
-    # their ids stay valid keys from page to page.
-    merges = _memo(merges, MAX_REMEMBERED_MERGES)
-    context_stack: list[frozenset] = [_NO_CONTEXT]  # CONTEXTS elements open around the text
-    entered: dict[tuple, frozenset] = {}  # (contexts, tag) -> contexts inside the tag: a page repeats a few
+    merges = _memo(merges, MAX_REMEMBERED_MERGES)  # (own tokens, outer line tokens) -> line tokens
     unions: dict[tuple, frozenset] = {}  # (line contexts, contexts around new text) -> their union
-    link_depth = 0
     blocks: list[tuple] = []  # (tag, place in the stack, element index) of the open block elements
     spans: dict[int, tuple[int, int]] = {}
     count = 0
@@ -290,10 +324,10 @@ def segment_page(root, names: dict | None = None, merges: dict | None = None) ->
             known -= 1
         for k in range(known + 1, len(merged)):
             own, outer = token_stack[k - 1], merged[k - 1]
-            done = merges.get((own, id(outer)))
-            if done is None:
-                done = merges[own, id(outer)] = (_with_outer(own, outer), own, outer)
-            merged[k] = done[0]
+            tokens = merges.get((own, outer))
+            if tokens is None:
+                tokens = merges[own, outer] = _with_outer(own, outer)
+            merged[k] = tokens
         return merged[-1]
 
     def flush() -> None:
@@ -306,7 +340,7 @@ def segment_page(root, names: dict | None = None, merges: dict | None = None) ->
         parts.clear()
         line_links, line_contexts = 0, _NO_CONTEXT
 
-    def add(text: str) -> None:
+    def add(text: str, inside: _Inside) -> None:
         """Add text to the line (the caller drops white space before a line's first word)."""
         nonlocal line_start, line_links, line_contexts
         if not parts:
@@ -319,9 +353,9 @@ def segment_page(root, names: dict | None = None, merges: dict | None = None) ->
                 tag, at, index, parent, grand = "body", 0, -1, -1, -1
             line_start = (tag, at, index, parent, grand, merged[-1] if merged[-1] is not None else line_tokens())
         parts.append(text)
-        if link_depth:
+        if inside.link:
             line_links += len(text.strip())
-        around = context_stack[-1]
+        around = inside.contexts
         if around is not line_contexts:
             if line_contexts is _NO_CONTEXT:
                 line_contexts = around
@@ -331,70 +365,55 @@ def segment_page(root, names: dict | None = None, merges: dict | None = None) ->
                     union = unions[line_contexts, around] = line_contexts | around
                 line_contexts = union
 
-    kinds = _KINDS
     walker = etree.iterwalk(root, events=("start", "end"))
+    state = _TOP  # the _Inside of the innermost open element
     for event, el in walker:
         if event == "start":
             tag = el.tag
             index = count
             count += 1
-            kind = kinds.get(tag, 0)
-            if kind & _DROP or tag.__class__ is not str or el.get(_HIDDEN) is not None \
+            inside = state.inner.get(tag) or state.enter(tag)
+            if inside.drop or el.get(_HIDDEN) is not None \
                     or ((style := el.get(_STYLE)) and _HIDDEN_STYLE.search(style)):
                 walker.skip_subtree()
                 stack.append(_SKIPPED_FRAME)
                 continue
-            if parts and kind & _ENDS_LINE:
+            if parts and inside.ends_line:
                 flush()
-            undo = kind & _UNDONE
             cls, ident = el.get(_CLASS), el.get(_ID)
-            if cls or ident:
-                if cls:
-                    own = names.get(cls) or _split_names(cls, names)
-                    if ident:
-                        own += names.get(ident) or _split_names(ident, names)
-                else:
-                    own = names.get(ident) or _split_names(ident, names)
-                if own:
-                    token_stack.append(own)
-                    merged.append(None)
-                    undo |= _TOKENS
-            if kind & _CONTEXT and tag not in context_stack[-1]:
-                around = context_stack[-1]
-                inside = entered.get((around, tag))
-                if inside is None:
-                    inside = entered[around, tag] = around | {tag}
-                context_stack.append(inside)
-                undo |= _CONTEXT
-            if kind & _LINK:
-                link_depth += 1
-            stack.append((index, undo, len(lines)))
-            if kind & _BLOCK:
+            own = ()  # the element's class/id tokens (a value of no word is split anew each time: rare)
+            if cls:
+                own = names.get(cls) or _split_names(cls, names)
+            if ident:
+                own += names.get(ident) or _split_names(ident, names)
+            if own:
+                token_stack.append(own)
+                merged.append(None)
+            stack.append((index, inside, len(lines), bool(own)))
+            if inside.block:
                 blocks.append((tag, len(stack) - 1, index))
+            state = inside
             text = el.text
             # White space before a line's first word is dropped in any case (and most text is that).
             if text and (parts or not text.isspace()):
-                add(text)
+                add(text, inside)
         else:
-            index, undo, first = stack.pop()
-            if undo:
-                if undo & _BLOCK:
-                    if parts:
-                        flush()
-                    blocks.pop()
-                if undo & _CONTEXT:
-                    context_stack.pop()
-                if undo & _TOKENS:
-                    token_stack.pop()
-                    merged.pop()
-                if undo & _LINK:
-                    link_depth -= 1
+            index, inside, first, own = stack.pop()
+            if inside.block:
+                if parts:
+                    flush()
+                blocks.pop()
+            if own:
+                token_stack.pop()
+                merged.pop()
             if len(lines) > first:
                 spans[index] = (first, len(lines))
-            # A skipped element's children are never walked, so the element below a tail is never skipped.
-            tail = el.tail
-            if tail and stack and (parts or not tail.isspace()):
-                add(tail)
+            if stack:
+                state = stack[-1][1]
+                # A skipped element's children are never walked, so the element below a tail is never skipped.
+                tail = el.tail
+                if tail and (parts or not tail.isspace()):
+                    add(tail, state)
     if parts:
         flush()
     return Page(tuple(lines), count, spans, root)
