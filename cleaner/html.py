@@ -115,7 +115,7 @@ _INSIDES: dict[tuple, _Inside] = {}  # (contexts, link, kind bits) -> the one _I
 # Above the root element: no context, no link.
 _TOP = _Inside(_NO_CONTEXT, False, 0)
 # The frame of a skipped element: nothing to undo, and a first line no page reaches (so no span).
-_SKIPPED_FRAME = (-1, _Inside(_NO_CONTEXT, False, _DROP), sys.maxsize, False)
+_SKIPPED_FRAME = (-1, _Inside(_NO_CONTEXT, False, _DROP), sys.maxsize, ())
 
 # A line keeps at most this many class/id tokens of its ancestors (the nearest first): the wrappers
 # that say what a block is (`baca-juga`, `related`, `footer`) sit within a few levels of its text,
@@ -143,6 +143,9 @@ _HTML_TAG = re.compile(
 # Labels that name one single-byte encoding by another name, read as the HTML standard reads them.
 _ENCODING_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252",
                      "us-ascii": "cp1252", "x-user-defined": "cp1252"}
+
+
+_new_tuple = tuple.__new__
 
 
 class DomLine(NamedTuple):
@@ -305,7 +308,7 @@ def segment_page(root, names: dict | None = None, merges: dict | None = None) ->
     line_start: tuple = ()  # (tag, depth, element, parent, grandparent, tokens) of its block
     line_links = 0  # its characters inside links
     line_contexts: frozenset = _NO_CONTEXT  # the CONTEXTS elements its text sits in
-    # One frame per open element: (element index, its _Inside, lines before it, whether it has tokens).
+    # One frame per open element: (element index, its _Inside, lines before it, its own tokens).
     stack: list[tuple] = []
     token_stack: list[tuple[str, ...]] = []  # own tokens of the open elements that have any
     # merged[k]: the line tokens under token_stack[k - 1] (merged[0]: outside every classed element);
@@ -335,8 +338,10 @@ def segment_page(root, names: dict | None = None, merges: dict | None = None) ->
         text = " ".join("".join(parts).split())
         if text:
             tag, depth, element, parent, grandparent, tokens = line_start
-            lines.append(DomLine(text, tag, depth, min(line_links, len(text)), tokens, line_contexts, element,
-                                 parent, grandparent))
+            links = line_links if line_links < len(text) else len(text)
+            # tuple.__new__ builds the named tuple without the Python frame of DomLine.__new__.
+            lines.append(_new_tuple(DomLine, (text, tag, depth, links, tokens, line_contexts, element, parent,
+                                              grandparent)))
         parts.clear()
         line_links, line_contexts = 0, _NO_CONTEXT
 
@@ -389,7 +394,7 @@ def segment_page(root, names: dict | None = None, merges: dict | None = None) ->
             if own:
                 token_stack.append(own)
                 merged.append(None)
-            stack.append((index, inside, len(lines), bool(own)))
+            stack.append((index, inside, len(lines), own))
             if inside.block:
                 blocks.append((tag, len(stack) - 1, index))
             state = inside
