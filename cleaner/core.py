@@ -162,7 +162,8 @@ class Cleaner:
         label_ids, scores = self._html_model.label(feats)
         label_ids = _without_forced_body(self._html_model, feats, label_ids)
         meta = pagemeta.read(root) if root is not None else None
-        return self._article(page.texts, [LABELS[i] for i in label_ids], [float(s) for s in scores], page_meta=meta)
+        # tolist(): Python numbers at once, not one numpy scalar per line.
+        return self._article(page.texts, [LABELS[i] for i in label_ids.tolist()], scores.tolist(), page_meta=meta)
 
     def _article(self, lines, labels, scores, split=None, page_meta=None) -> Article:
         split = split or {}

@@ -226,7 +226,9 @@ class DomFeatureExtractor:
         lines = page.lines
         n = len(lines)
         texts = [ln.text for ln in lines]
-        text = self.text.document(texts, [i == 0 for i in range(n)], [i == n - 1 for i in range(n)])
+        # "Blank" before the first line and after the last only: a page's lines have no blank lines between them.
+        first = [True] + [False] * (n - 1) if n else []
+        text = self.text.document(texts, first, first[::-1])
         width = text.dense.shape[1]
         dense = np.empty((n, width + len(DOM_NAMES)))
         dense[:, :width] = text.dense
