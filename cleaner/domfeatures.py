@@ -240,10 +240,12 @@ class DomFeatureExtractor:
         self._fill_columns(dom, page, texts, depths, links, tokens, elements, parents, grands)
         # The one-hot cells (tag group, contexts, class cues) and the DOM token ids of each line: one
         # look-up per distinct (tag, tokens, contexts) of the page (the lines of a block share them).
-        keys = list(zip(tags, tokens, contexts))
-        distinct = {key: k for k, key in enumerate(dict.fromkeys(keys))}
+        # Keyed by identity (the lines of a block hold the same tokens and contexts objects): cheap to hash.
+        keys = list(zip(tags, map(id, tokens), map(id, contexts)))
+        held = dict(zip(keys, zip(tags, tokens, contexts)))  # each key's objects, alive while the lines are
+        distinct = {key: k for k, key in enumerate(held)}
         of_key = np.fromiter(map(distinct.__getitem__, keys), dtype=np.intp, count=n)
-        cells, ids = zip(*[self._of_line(*key) for key in distinct])
+        cells, ids = zip(*[self._of_line(*line) for line in held.values()])
         cell_counts = np.fromiter(map(len, cells), dtype=np.intp, count=len(cells))[of_key]
         dom[np.repeat(np.arange(n), cell_counts), _ragged(cells, of_key)] = 1.0
         # Each line's text ids, then its DOM ids.
