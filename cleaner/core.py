@@ -109,7 +109,9 @@ class Cleaner:
         # HTML pages: their model is loaded on the first page (at once when every input is HTML).
         self._html_model = html_model
         self._dom_features = None
-        self._class_names: dict = {}  # class/id value -> its tokens, for html.segment_page
+        # For html.segment_page: class/id value -> its tokens, and the line tokens of stacks of them.
+        self._class_names: dict = {}
+        self._class_merges: dict = {}
         if self.config.input_format == "html" and html_model is None:
             self._html_model = default_html_model()
 
@@ -151,7 +153,7 @@ class Cleaner:
         if self._html_model is None:
             self._html_model = default_html_model()
         root = html.parse(doc)
-        page = html.segment_page(root, self._class_names)
+        page = html.segment_page(root, self._class_names, self._class_merges)
         if len(page.lines) > MAX_LINES:
             raise InputTooLargeError(f"page of {len(page.lines)} lines is above the limit of {MAX_LINES} lines")
         if self._dom_features is None:
@@ -160,7 +162,8 @@ class Cleaner:
         label_ids, scores = self._html_model.label(feats)
         label_ids = _without_forced_body(self._html_model, feats, label_ids)
         meta = pagemeta.read(root) if root is not None else None
-        return self._article(page.texts, [LABELS[i] for i in label_ids], [float(s) for s in scores], page_meta=meta)
+        # tolist(): Python numbers at once, not one numpy scalar per line.
+        return self._article(page.texts, [LABELS[i] for i in label_ids.tolist()], scores.tolist(), page_meta=meta)
 
     def _article(self, lines, labels, scores, split=None, page_meta=None) -> Article:
         split = split or {}

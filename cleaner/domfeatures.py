@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cleaner import features
-from cleaner.html import CONTEXTS, DomLine, Page
+from cleaner.html import CONTEXTS, Page
 
 # Bumped whenever a column or token below changes meaning: a model records it in its manifest.
 DOM_FEATURE_VERSION = 1
@@ -115,26 +115,40 @@ class _Main:
 
     first: int
     end: int
-    scores: dict
+    scores: np.ndarray  # scores[e + 1]: the content score of element e (scores[0]: above the root, -1)
 
 
-def _content_score(line: DomLine) -> float:
-    if len(line.text) < CONTENT_MIN_CHARS or line.link_chars > CONTENT_MAX_LINK_SHARE * len(line.text):
-        return 0.0
-    return 1.0 + line.text.count(",") + min(len(line.text) / 100.0, 3.0)
+def _content_scores(texts: tuple[str, ...], size: np.ndarray, link: np.ndarray) -> np.ndarray:
+    """Each line's content score: 0 for a short or mostly linked line, else 1 + its commas + a length bonus."""
+    commas = np.fromiter(map(str.count, texts, [","] * len(texts)), dtype=np.float64, count=len(texts))
+    score = 1.0 + commas + np.minimum(size / 100.0, 3.0)
+    score[(size < CONTENT_MIN_CHARS) | (link > CONTENT_MAX_LINK_SHARE * size)] = 0.0
+    return score
 
 
 def main_container(page: Page) -> _Main:
     """The element whose paragraphs vote it the page's article text (Readability's choice)."""
-    scores: dict[int, float] = {}
-    for line in page.lines:
-        score = _content_score(line)
-        if score:
-            scores[line.parent] = scores.get(line.parent, 0.0) + score
-            scores[line.grandparent] = scores.get(line.grandparent, 0.0) + score / 2
-    candidates = [(s, -e) for e, s in scores.items() if e in page.spans]
+    texts = tuple(ln.text for ln in page.lines)
+    size = np.fromiter(map(len, texts), dtype=np.float64, count=len(texts))
+    link = np.fromiter((ln.link_chars for ln in page.lines), dtype=np.float64, count=len(texts))
+    parent = np.fromiter((ln.parent for ln in page.lines), dtype=np.int64, count=len(texts))
+    grand = np.fromiter((ln.grandparent for ln in page.lines), dtype=np.int64, count=len(texts))
+    return _main(page, _content_scores(texts, size, link), parent, grand)
+
+
+def _main(page: Page, score: np.ndarray, parent: np.ndarray, grand: np.ndarray) -> _Main:
+    # Votes in line order, each line's parent then its grandparent: bincount adds them in that
+    # order, so every sum is the one a loop over the lines adds up.  Element e is bin e + 1.
+    n = len(score)
+    voters, votes = np.empty(2 * n, dtype=np.int64), np.empty(2 * n)
+    voters[0::2], voters[1::2] = parent + 1, grand + 1
+    votes[0::2], votes[1::2] = score, score / 2
+    scores = np.bincount(voters, weights=votes, minlength=page.elements + 1)
+    # The best-scored element that holds lines; the first in document order among equals.
+    voted = np.flatnonzero(scores)
+    candidates = [(s, -e) for e, s in zip((voted - 1).tolist(), scores[voted].tolist()) if e in page.spans]
     if not candidates:
-        return _Main(0, len(page.lines), scores)
+        return _Main(0, n, scores)
     best = -max(candidates)[1]
     first, end = page.spans[best]
     return _Main(first, end, scores)
@@ -190,18 +204,18 @@ class DomFeatureExtractor:
             self._token_sets[tokens] = done
         return done
 
-    def _of_line(self, ln: DomLine) -> tuple:
+    def _of_line(self, tag: str, tokens: tuple[str, ...], contexts: frozenset) -> tuple:
         """The one-hot DOM columns and the DOM token ids of a line; lines of one block share them."""
-        key = (ln.tag, ln.tokens, ln.contexts)
+        key = (tag, tokens, contexts)
         done = self._line_cells.get(key)
         if done is None:
-            near_cues, any_cues, token_ids = self._of_tokens(ln.tokens)
-            cells = [_TAG_COLUMN.get(ln.tag, _TAG_OTHER)]
-            cells += [_CONTEXT_COLUMN[c] for c in ln.contexts]
+            near_cues, any_cues, token_ids = self._of_tokens(tokens)
+            cells = [_TAG_COLUMN.get(tag, _TAG_OTHER)]
+            cells += [_CONTEXT_COLUMN[c] for c in contexts]
             cells += [_NEAR_BASE + j for j in near_cues] + [_ANY_BASE + j for j in any_cues]
-            ids = [self._hash("dom:tag:" + ln.tag), *token_ids]
-            ids += [self._hash("dom:ctx:" + c) for c in ln.contexts]
-            done = (cells, ids)
+            ids = [self._hash("dom:tag:" + tag), *token_ids]
+            ids += [self._hash("dom:ctx:" + c) for c in contexts]
+            done = (np.array(cells, dtype=np.intp), np.array(ids, dtype=np.int64))
             if len(self._line_cells) > 20_000:
                 self._line_cells.clear()
             self._line_cells[key] = done
@@ -212,26 +226,57 @@ class DomFeatureExtractor:
         lines = page.lines
         n = len(lines)
         texts = [ln.text for ln in lines]
-        text = self.text.document(texts, [i == 0 for i in range(n)], [i == n - 1 for i in range(n)])
-        dom = np.zeros((n, len(DOM_NAMES)))
+        # "Blank" before the first line and after the last only: a page's lines have no blank lines between them.
+        first = [True] + [False] * (n - 1) if n else []
+        text = self.text.document(texts, first, first[::-1])
+        width = text.dense.shape[1]
+        dense = np.empty((n, width + len(DOM_NAMES)))
+        dense[:, :width] = text.dense
+        dom = dense[:, width:]
+        dom.fill(0.0)
         if n == 0:
-            return features.DocFeatures(np.hstack([text.dense, dom]), text.sparse_ids, text.sparse_offsets,
-                                        text.lengths)
-        main = main_container(page)
-        best_score = max(main.scores.values(), default=0.0) or 1.0
-        # Whole columns at once, in numpy: the counts are integers (exact in float64), so every cell is
-        # the same number a line-by-line fill in Python floats gives.
-        depth = np.array([ln.depth for ln in lines], dtype=np.float64)
-        size = np.array([len(t) for t in texts], dtype=np.float64)
-        link = np.array([ln.link_chars for ln in lines], dtype=np.float64)
-        element = np.array([ln.element for ln in lines], dtype=np.float64)
-        parents = [ln.parent for ln in lines]
+            return features.DocFeatures(dense, text.sparse_ids, text.sparse_offsets, text.lengths)
+        _, tags, depths, links, tokens, contexts, elements, parents, grands = zip(*lines)
+        self._fill_columns(dom, page, texts, depths, links, tokens, elements, parents, grands)
+        # The one-hot cells (tag group, contexts, class cues) and the DOM token ids of each line: one
+        # look-up per distinct (tag, tokens, contexts) of the page (the lines of a block share them).
+        # Keyed by identity (the lines of a block hold the same tokens and contexts objects): cheap to hash.
+        keys = list(zip(tags, map(id, tokens), map(id, contexts)))
+        held = dict(zip(keys, zip(tags, tokens, contexts)))  # each key's objects, alive while the lines are
+        distinct = {key: k for k, key in enumerate(held)}
+        of_key = np.fromiter(map(distinct.__getitem__, keys), dtype=np.intp, count=n)
+        cells, ids = zip(*[self._of_line(*line) for line in held.values()])
+        cell_counts = np.fromiter(map(len, cells), dtype=np.intp, count=len(cells))[of_key]
+        dom[np.repeat(np.arange(n), cell_counts), _ragged(cells, of_key)] = 1.0
+        # Each line's text ids, then its DOM ids.
+        text_ids, text_offsets = text.sparse_ids, text.sparse_offsets
+        id_counts = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+        own = np.concatenate([text_ids, *ids])
+        own_starts = np.cumsum(id_counts) - id_counts + len(text_ids)
+        starts = np.column_stack([text_offsets[:-1], own_starts[of_key]]).ravel()
+        counts = np.column_stack([np.diff(text_offsets), id_counts[of_key]]).ravel()
+        offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(counts.reshape(n, 2).sum(axis=1), out=offsets[1:])
+        return features.DocFeatures(dense, own[_ranges(starts, counts)], offsets, text.lengths)
+
+    @staticmethod
+    def _fill_columns(dom, page: Page, texts, depths, links, tokens, elements, parents, grands) -> None:
+        """The numeric DOM columns, whole columns at once in numpy: the counts are integers (exact in
+        float64), so every cell is the same number a line-by-line fill in Python floats gives."""
+        n = len(texts)
+        depth = np.array(depths, dtype=np.float64)
+        size = np.fromiter(map(len, texts), dtype=np.float64, count=n)
+        link = np.array(links, dtype=np.float64)
+        element = np.array(elements, dtype=np.float64)
         parent = np.array(parents, dtype=np.int64)
-        # Each line's parent as a group number, and the characters, link characters and lines per group.
-        _, group = np.unique(parent, return_inverse=True)
-        group_chars = np.bincount(group, weights=size)
-        group_links = np.bincount(group, weights=link)
-        group_lines = np.bincount(group)
+        main = _main(page, _content_scores(texts, size, link), parent, np.array(grands, dtype=np.int64))
+        best_score = main.scores.max() or 1.0
+        # Characters, link characters and lines under each line's parent (element e is bin e + 1); bincount
+        # adds in line order, as a loop over the lines does.
+        group = parent + 1
+        group_chars = np.bincount(group, weights=size)[group]
+        group_links = np.bincount(group, weights=link)[group]
+        group_lines = np.bincount(group)[group]
         at = np.arange(n)
         shares = link / np.maximum(size, 1.0)
         chars_before = np.cumsum(size) - size
@@ -241,13 +286,13 @@ class DomFeatureExtractor:
             "link_share": shares,
             "all_link": shares >= 0.9,
             "log_position_elements": np.maximum(element, 0.0) / max(page.elements, 1),
-            "no_tokens": [not ln.tokens for ln in lines],
+            "no_tokens": [not t for t in tokens],
             "in_main": (main.first <= at) & (at < main.end),
             "before_main": np.log1p(np.maximum(main.first - at, 0)),
             "after_main": np.log1p(np.maximum(at - main.end + 1, 0)),
-            "parent_score_share": [main.scores.get(p, 0.0) / best_score for p in parents],
-            "parent_link_share": group_links[group] / np.maximum(group_chars[group], 1.0),
-            "log_siblings": np.log1p(group_lines[group] - 1),
+            "parent_score_share": main.scores[group] / best_score,
+            "parent_link_share": group_links / np.maximum(group_chars, 1.0),
+            "log_siblings": np.log1p(group_lines - 1),
             "same_parent_prev": np.concatenate(([False], parent[1:] == parent[:-1])),
             "same_parent_next": np.concatenate((parent[:-1] == parent[1:], [False])),
             "char_position": chars_before / (size.sum() or 1.0),
@@ -255,26 +300,17 @@ class DomFeatureExtractor:
         for name, values in columns.items():
             dom[:, _COLUMN[name]] = values
 
-        # The one-hot cells (tag group, contexts, class cues) of every line, and its DOM token ids.
-        rows: list[int] = []
-        cells: list[int] = []
-        ids: list[int] = []
-        offsets = [0]
-        text_ids, text_offsets = text.sparse_ids.tolist(), text.sparse_offsets.tolist()
-        for i, ln in enumerate(lines):
-            own_cells, own_ids = self._of_line(ln)
-            rows.extend([i] * len(own_cells))
-            cells.extend(own_cells)
-            ids.extend(text_ids[text_offsets[i]:text_offsets[i + 1]])
-            ids.extend(own_ids)
-            offsets.append(len(ids))
-        dom[rows, cells] = 1.0
-        return features.DocFeatures(
-            np.hstack([text.dense, dom]),
-            np.asarray(ids, dtype=np.int64),
-            np.asarray(offsets, dtype=np.int64),
-            text.lengths,
-        )
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The indices starts[0] .. starts[0] + counts[0] - 1, then those of the next range, and so on."""
+    ends = np.cumsum(counts)
+    return np.arange(ends[-1] if len(ends) else 0) + np.repeat(starts - (ends - counts), counts)
+
+
+def _ragged(arrays, of_key: np.ndarray) -> np.ndarray:
+    """arrays[of_key[0]], then arrays[of_key[1]], ..., as one array."""
+    counts = np.fromiter(map(len, arrays), dtype=np.intp, count=len(arrays))
+    return np.concatenate(arrays)[_ranges((np.cumsum(counts) - counts)[of_key], counts[of_key])]
 
 
 # Width of the dense input of an HTML model: the text features, then DOM_NAMES.

@@ -58,9 +58,8 @@ CONTEXTS = (
 )
 _CONTEXT_SET = frozenset(CONTEXTS)
 
-# What the walk does with an element, one dict look-up per element: bits of the kind of its tag,
-# also kept (with _TOKENS) in its stack frame for the work its end undoes.
-_DROP, _BLOCK, _CONTEXT, _LINK, _BREAK, _TOKENS = 1, 2, 4, 8, 16, 32
+# The kind of an element's tag: bits of what the walk does with it.
+_DROP, _BLOCK, _CONTEXT, _LINK, _BREAK = 1, 2, 4, 8, 16
 _KINDS = {
     **{tag: _CONTEXT for tag in CONTEXTS},
     **{tag: _BLOCK | (_CONTEXT if tag in CONTEXTS else 0) for tag in BLOCKS},
@@ -68,9 +67,55 @@ _KINDS = {
     "br": _BREAK,
     **{tag: _DROP for tag in DROPPED},
 }
+# Attribute names as bytes: lxml encodes a str name on every `get`, a quarter of the walk's attribute time.
+_HIDDEN, _STYLE, _CLASS, _ID = b"hidden", b"style", b"class", b"id"
 _NO_CONTEXT: frozenset = frozenset()
+
+
+class _Inside:
+    """Where the text inside an element sits, as far as the tags tell: the CONTEXTS elements open,
+    whether within a link, and what the element's own start and end do.  The walk follows each
+    element with one look-up (`inner[tag]`) instead of keeping a stack of contexts and a link depth;
+    the values are few (pages nest a few dozen combinations), so they are made once per process and
+    shared (immutable once made; a lost race only makes an equal one)."""
+
+    __slots__ = ("contexts", "link", "drop", "block", "ends_line", "inner")
+
+    def __init__(self, contexts: frozenset, link: bool, kind: int):
+        self.contexts = contexts
+        self.link = link
+        self.drop = bool(kind & _DROP)
+        self.block = bool(kind & _BLOCK)  # its end ends a line, and the lines in it are its own
+        self.ends_line = bool(kind & (_BLOCK | _BREAK))  # its start ends the line being gathered
+        self.inner: dict = {}  # tag -> the _Inside of a child element with that tag
+
+    def enter(self, tag) -> _Inside:
+        """The _Inside of a child element with this tag."""
+        kind = _KINDS.get(tag, 0) if tag.__class__ is str else _DROP  # comments, entities: never text
+        contexts = self.contexts
+        if kind & _CONTEXT and tag not in contexts:
+            contexts = contexts | {tag}
+        key = (contexts, self.link or bool(kind & _LINK), kind & (_DROP | _BLOCK | _BREAK))
+        inside = _INSIDES.get(key)
+        if inside is None:
+            inside = _Inside(*key)
+            if len(_INSIDES) >= MAX_INSIDES:
+                return inside  # a hostile page's: used, not remembered
+            _INSIDES[key] = inside
+        if len(self.inner) < MAX_TAGS_REMEMBERED:
+            self.inner[tag] = inside
+        return inside
+
+
+# Bounds on what _Inside remembers, for hostile pages (real ones stay far below): distinct values,
+# and tags per value (made-up tags beyond it are looked up afresh).
+MAX_INSIDES = 4096
+MAX_TAGS_REMEMBERED = 512
+_INSIDES: dict[tuple, _Inside] = {}  # (contexts, link, kind bits) -> the one _Inside with them
+# Above the root element: no context, no link.
+_TOP = _Inside(_NO_CONTEXT, False, 0)
 # The frame of a skipped element: nothing to undo, and a first line no page reaches (so no span).
-_SKIPPED_FRAME = (-1, 0, sys.maxsize)
+_SKIPPED_FRAME = (-1, _Inside(_NO_CONTEXT, False, _DROP), sys.maxsize, ())
 
 # A line keeps at most this many class/id tokens of its ancestors (the nearest first): the wrappers
 # that say what a block is (`baca-juga`, `related`, `footer`) sit within a few levels of its text,
@@ -79,6 +124,9 @@ MAX_TOKENS_PER_LINE = 24
 
 # Class/id values whose tokens a Cleaner remembers across pages (a site repeats a few hundred).
 MAX_REMEMBERED_NAMES = 50_000
+# Stacks of class/id tokens whose merged line tokens a Cleaner remembers (a site nests its few hundred
+# names in a few hundred ways; each entry holds two short tuples).
+MAX_REMEMBERED_MERGES = 50_000
 
 # The style declarations that hide an element from every reader.
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -95,6 +143,9 @@ _HTML_TAG = re.compile(
 # Labels that name one single-byte encoding by another name, read as the HTML standard reads them.
 _ENCODING_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252",
                      "us-ascii": "cp1252", "x-user-defined": "cp1252"}
+
+
+_new_tuple = tuple.__new__
 
 
 class DomLine(NamedTuple):
@@ -206,9 +257,10 @@ def parse(doc: bytes | str):
     # loading; libxml2's HTML parser expands no entity declared in the page (tests/test_html.py).
     # huge_tree lifts libxml2's nesting limit of 256 from 256 to 2048 levels: broken pages with an
     # unclosed <font> or <span> per paragraph pass 256, and everything after it would be lost.  The
-    # input size is bounded by Config.max_bytes before it gets here.
+    # input size is bounded by Config.max_bytes before it gets here.  collect_ids=False: no table of
+    # the id attributes (nothing here looks an element up by id), 5% of the parse.
     parser = etree.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, remove_pis=True,
-                              huge_tree=True, default_doctype=False)
+                              huge_tree=True, default_doctype=False, collect_ids=False)
     # Elements are lxml.html's (text_content() and the rest, for `pagemeta`), chosen in C: lxml.html's
     # own parser asks Python for the class of every element, a third of the segmentation's time.
     parser.set_element_class_lookup(etree.ElementDefaultClassLookup(element=HtmlElement))
@@ -219,11 +271,18 @@ def parse(doc: bytes | str):
 
 
 def _split_names(value: str, seen: dict) -> tuple[str, ...]:
-    """Lower-cased word tokens of a class or id value (`read__content` -> read, content), memoised per page."""
-    tokens = seen.get(value)
-    if tokens is None:
-        tokens = seen[value] = tuple(t for t in _TOKEN_SPLIT.split(value.lower()) if t)
+    """Lower-cased word tokens of a class or id value (`read__content` -> read, content), remembered in `seen`."""
+    tokens = seen[value] = tuple(t for t in _TOKEN_SPLIT.split(value.lower()) if t)
     return tokens
+
+
+def _memo(memo: dict | None, bound: int) -> dict:
+    """A memo that lives across pages, emptied past `bound` entries (a new one when there is none)."""
+    if memo is None:
+        return {}
+    if len(memo) > bound:
+        memo.clear()
+    return memo
 
 
 def _with_outer(own: tuple[str, ...], outer: tuple[str, ...]) -> tuple[str, ...]:
@@ -234,11 +293,12 @@ def _with_outer(own: tuple[str, ...], outer: tuple[str, ...]) -> tuple[str, ...]
     return tuple(dict.fromkeys(own + outer))[:MAX_TOKENS_PER_LINE]
 
 
-def segment_page(root, names: dict | None = None) -> Page:
+def segment_page(root, names: dict | None = None, merges: dict | None = None) -> Page:
     """The lines a reader sees in a parsed page, each with its DOM context.
 
-    `names` memoises the tokens of class/id values; one dict may serve the pages of a crawl (it is
-    emptied when it grows past MAX_REMEMBERED_NAMES).
+    `names` memoises the tokens of class/id values, `merges` the line tokens of an element's own
+    tokens under the line tokens around it; one dict of each may serve the pages of a crawl (they are
+    emptied when they grow past MAX_REMEMBERED_NAMES and MAX_REMEMBERED_MERGES).
     """
     from lxml import etree
 
@@ -249,18 +309,15 @@ def segment_page(root, names: dict | None = None) -> Page:
     line_start: tuple = ()  # (tag, depth, element, parent, grandparent, tokens) of its block
     line_links = 0  # its characters inside links
     line_contexts: frozenset = _NO_CONTEXT  # the CONTEXTS elements its text sits in
-    # One frame per open element: (element index, kind bits of what its end undoes, lines before it).
-    stack: list[tuple[int, int, int]] = []
+    # One frame per open element: (element index, its _Inside, lines before it, its own tokens).
+    stack: list[tuple] = []
     token_stack: list[tuple[str, ...]] = []  # own tokens of the open elements that have any
     # merged[k]: the line tokens under token_stack[k - 1] (merged[0]: outside every classed element);
     # None until a line needs them.
     merged: list = [()]
-    merging: dict[tuple, tuple] = {}  # (own tokens, id of the outer merged tokens) -> (merged, outer)
-    if names is None or len(names) > MAX_REMEMBERED_NAMES:
-        names = {} if names is None else (names.clear() or names)
-    context_stack: list[frozenset] = [_NO_CONTEXT]  # CONTEXTS elements open around the text
-    entered: dict[tuple, frozenset] = {}  # (contexts, tag) -> contexts inside the tag: a page repeats a few
-    link_depth = 0
+    names = _memo(names, MAX_REMEMBERED_NAMES)
+    merges = _memo(merges, MAX_REMEMBERED_MERGES)  # (own tokens, outer line tokens) -> line tokens
+    unions: dict[tuple, frozenset] = {}  # (line contexts, contexts around new text) -> their union
     blocks: list[tuple] = []  # (tag, place in the stack, element index) of the open block elements
     spans: dict[int, tuple[int, int]] = {}
     count = 0
@@ -271,11 +328,10 @@ def segment_page(root, names: dict | None = None) -> Page:
             known -= 1
         for k in range(known + 1, len(merged)):
             own, outer = token_stack[k - 1], merged[k - 1]
-            done = merging.get((own, id(outer)))
-            if done is None:
-                # The value keeps `outer` alive, so no other tuple takes its id while the page is walked.
-                done = merging[own, id(outer)] = (_with_outer(own, outer), outer)
-            merged[k] = done[0]
+            tokens = merges.get((own, outer))
+            if tokens is None:
+                tokens = merges[own, outer] = _with_outer(own, outer)
+            merged[k] = tokens
         return merged[-1]
 
     def flush() -> None:
@@ -283,16 +339,17 @@ def segment_page(root, names: dict | None = None) -> Page:
         text = " ".join("".join(parts).split())
         if text:
             tag, depth, element, parent, grandparent, tokens = line_start
-            lines.append(DomLine(text, tag, depth, min(line_links, len(text)), tokens, line_contexts, element,
-                                 parent, grandparent))
+            links = line_links if line_links < len(text) else len(text)
+            # tuple.__new__ builds the named tuple without the Python frame of DomLine.__new__.
+            lines.append(_new_tuple(DomLine, (text, tag, depth, links, tokens, line_contexts, element, parent,
+                                              grandparent)))
         parts.clear()
         line_links, line_contexts = 0, _NO_CONTEXT
 
-    def add(text: str) -> None:
+    def add(text: str, inside: _Inside) -> None:
+        """Add text to the line (the caller drops white space before a line's first word)."""
         nonlocal line_start, line_links, line_contexts
         if not parts:
-            if text.isspace():
-                return  # white space before a line's first word: dropped in any case
             if blocks:
                 tag, at, index = blocks[-1]
                 # The owner's parent is the element above the owning block (`at`: its place in the stack).
@@ -302,70 +359,67 @@ def segment_page(root, names: dict | None = None) -> Page:
                 tag, at, index, parent, grand = "body", 0, -1, -1, -1
             line_start = (tag, at, index, parent, grand, merged[-1] if merged[-1] is not None else line_tokens())
         parts.append(text)
-        if link_depth:
+        if inside.link:
             line_links += len(text.strip())
-        around = context_stack[-1]
+        around = inside.contexts
         if around is not line_contexts:
-            line_contexts = around if line_contexts is _NO_CONTEXT else line_contexts | around
+            if line_contexts is _NO_CONTEXT:
+                line_contexts = around
+            else:
+                union = unions.get((line_contexts, around))
+                if union is None:
+                    union = unions[line_contexts, around] = line_contexts | around
+                line_contexts = union
 
-    kinds = _KINDS
     walker = etree.iterwalk(root, events=("start", "end"))
+    state = _TOP  # the _Inside of the innermost open element
     for event, el in walker:
         if event == "start":
             tag = el.tag
             index = count
             count += 1
-            kind = kinds.get(tag, 0)
-            if kind & _DROP or tag.__class__ is not str or el.get("hidden") is not None \
-                    or ((style := el.get("style")) and _HIDDEN_STYLE.search(style)):
+            inside = state.inner.get(tag) or state.enter(tag)
+            if inside.drop or el.get(_HIDDEN) is not None \
+                    or ((style := el.get(_STYLE)) and _HIDDEN_STYLE.search(style)):
                 walker.skip_subtree()
                 stack.append(_SKIPPED_FRAME)
                 continue
-            if parts and kind & (_BLOCK | _BREAK):
+            if parts and inside.ends_line:
                 flush()
-            undo = kind & (_BLOCK | _LINK)
-            cls, ident = el.get("class"), el.get("id")
-            if cls or ident:
-                own = (_split_names(cls, names) if cls else ()) + (_split_names(ident, names) if ident else ())
-                if own:
-                    token_stack.append(own)
-                    merged.append(None)
-                    undo |= _TOKENS
-            if kind & _CONTEXT and tag not in context_stack[-1]:
-                around = context_stack[-1]
-                inside = entered.get((around, tag))
-                if inside is None:
-                    inside = entered[around, tag] = around | {tag}
-                context_stack.append(inside)
-                undo |= _CONTEXT
-            if kind & _LINK:
-                link_depth += 1
-            stack.append((index, undo, len(lines)))
-            if kind & _BLOCK:
+            cls, ident = el.get(_CLASS), el.get(_ID)
+            own = ()  # the element's class/id tokens (a value of no word is split anew each time: rare)
+            if cls:
+                own = names.get(cls) or _split_names(cls, names)
+            if ident:
+                own += names.get(ident) or _split_names(ident, names)
+            if own:
+                token_stack.append(own)
+                merged.append(None)
+            stack.append((index, inside, len(lines), own))
+            if inside.block:
                 blocks.append((tag, len(stack) - 1, index))
+            state = inside
             text = el.text
-            if text:
-                add(text)
+            # White space before a line's first word is dropped in any case (and most text is that).
+            if text and (parts or not text.isspace()):
+                add(text, inside)
         else:
-            index, undo, first = stack.pop()
-            if undo:
-                if undo & _BLOCK:
-                    if parts:
-                        flush()
-                    blocks.pop()
-                if undo & _CONTEXT:
-                    context_stack.pop()
-                if undo & _TOKENS:
-                    token_stack.pop()
-                    merged.pop()
-                if undo & _LINK:
-                    link_depth -= 1
+            index, inside, first, own = stack.pop()
+            if inside.block:
+                if parts:
+                    flush()
+                blocks.pop()
+            if own:
+                token_stack.pop()
+                merged.pop()
             if len(lines) > first:
                 spans[index] = (first, len(lines))
-            # A skipped element's children are never walked, so the element below a tail is never skipped.
-            tail = el.tail
-            if tail and stack:
-                add(tail)
+            if stack:
+                state = stack[-1][1]
+                # A skipped element's children are never walked, so the element below a tail is never skipped.
+                tail = el.tail
+                if tail and (parts or not tail.isspace()):
+                    add(tail, state)
     if parts:
         flush()
     return Page(tuple(lines), count, spans, root)

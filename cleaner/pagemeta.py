@@ -311,13 +311,17 @@ def _add_microdata(raw: _Raw, root) -> None:
 
 
 _COMMENT_WRAP = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
+_WRAP_MARKS = ("<!", "-->", "]]>")  # every match of _COMMENT_WRAP holds one of them
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 
 
 def _load_json(text: str):
     if len(text) > MAX_JSONLD_CHARS:
         return None
-    text = _COMMENT_WRAP.sub("", text.strip())
+    text = text.strip()
+    # The wrap's pattern is tried at every character of the block: only when a wrap could be there.
+    if any(mark in text for mark in _WRAP_MARKS):
+        text = _COMMENT_WRAP.sub("", text)
     for lenient in (False, True):
         try:
             # strict=False: raw newlines and tabs inside strings, which many templates print.

@@ -126,6 +126,25 @@ def test_dom_context_of_lines():
     assert page.lines[first:end][0] is para
 
 
+def test_memos_shared_across_pages_change_nothing():
+    # A Cleaner keeps the tokens of class/id values and the merged line tokens from page to page.
+    pages = [PAGE, *(p.read_bytes() for p in HTML_FIXTURES)]
+    fresh = [H.read_page(p) for p in pages]
+    names, merges = {}, {}
+    for _ in range(2):
+        for page, alone in zip(reversed(pages), reversed(fresh)):
+            shared = H.segment_page(H.parse(page), names, merges)
+            assert (shared.lines, shared.spans, shared.elements) == (alone.lines, alone.spans, alone.elements)
+
+
+def test_made_up_tags_do_not_grow_what_the_walk_remembers():
+    words = "".join(f"<x-{i} class='c{i}'>kata{i} </x-{i}>" for i in range(2000))
+    doc = f"<html><body><p>{words}</p></body></html>"
+    assert lines_of(doc) == [" ".join(f"kata{i}" for i in range(2000))]
+    assert len(H._INSIDES) <= H.MAX_INSIDES
+    assert all(len(inside.inner) <= H.MAX_TAGS_REMEMBERED for inside in H._INSIDES.values())
+
+
 def test_entities_and_white_space():
     assert lines_of("<html><body><p>A&amp;B&nbsp;&nbsp;C &lt;tag&gt;</p><p>\t \n</p></body></html>") == ["A&B C <tag>"]
 
