@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -127,11 +128,10 @@ class Cleaner:
         seg = segment_text(text)
         feats = self._features.document(seg.content_lines, list(seg.blank_before), list(seg.blank_after))
         label_ids, scores = self.model.label(feats)
-        labels = [""] * len(seg.lines)
-        line_scores = [0.0] * len(seg.lines)
-        for i, label_id, score in zip(seg.content, label_ids.tolist(), scores.tolist()):  # Python numbers: faster
-            labels[i] = LABELS[label_id]
-            line_scores[i] = score
+        # Python strings and floats from here on (faster to handle than numpy scalars); blank lines
+        # get no label and a score of 0.
+        labels = _scatter(len(seg.lines), seg.content, list(map(LABELS.__getitem__, label_ids.tolist())), "")
+        line_scores = _scatter(len(seg.lines), seg.content, scores.tolist(), 0.0)
         split = {}
         span_model, force = None, bool(self.config.glued)
         if self.config.glued is not False and glued.glued_lines(seg.lines, seg.content, labels, force):
@@ -164,12 +164,18 @@ class Cleaner:
 
     def _article(self, lines, labels, scores, split=None, page_meta=None) -> Article:
         split = split or {}
-        found = fields.extract([(t, lab) for t, lab in zip(lines, labels) if lab], now=self.config.now)
+        # The labelled (non-blank) lines: their labels are non-empty strings.
+        found = fields.extract(list(compress(zip(lines, labels), labels)), now=self.config.now)
         if page_meta is not None:
             from cleaner import pagemeta
 
             found = pagemeta.merge(found, page_meta)
-        body = [split[i].text if i in split else t for i, (t, lab) in enumerate(zip(lines, labels)) if lab == "body"]
+        kept = lines
+        if split:
+            kept = list(lines)
+            for i, line in split.items():
+                kept[i] = line.text
+        body = list(compress(kept, map("body".__eq__, labels)))
         if body and self.config.strip_dateline:
             body[0] = fields.strip_dateline(body[0])
         return Article(
@@ -183,9 +189,27 @@ class Cleaner:
             captions=found.captions,
             description=found.description,
             body="\n".join(body),
-            lines=tuple(Line(t, lab, s, split[i].spans if i in split else ())
-                        for i, (t, lab, s) in enumerate(zip(lines, labels, scores))),
+            lines=_lines(lines, labels, scores, split),
         )
+
+
+def _scatter(n: int, at, values: list, fill) -> list:
+    """A list of n items: values[k] at index at[k], `fill` elsewhere (at ascending, as content is)."""
+    if len(values) == n:
+        return values  # no blank line: every index is taken, in order
+    out = [fill] * n
+    for i, value in zip(at, values):
+        out[i] = value
+    return out
+
+
+def _lines(texts, labels, scores, split: dict) -> tuple[Line, ...]:
+    """The Article's lines.  Made by tuple.__new__ on (text, label, score, no spans): a named
+    tuple's own constructor is a Python function, and a document has hundreds of lines."""
+    out = list(map(tuple.__new__, repeat(Line), zip(texts, labels, scores, repeat(()))))
+    for i, line in split.items():
+        out[i] = out[i]._replace(spans=line.spans)
+    return tuple(out)
 
 
 def _without_forced_body(model: model_io.Model, feats, label_ids):

@@ -31,6 +31,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from itertools import compress
 
 __all__ = ["Fields", "extract", "strip_dateline"]
 
@@ -900,9 +901,13 @@ def _header_zone_meta(lines: list[tuple[str, str]], zone: range) -> list[tuple[s
     alone on its line ("Editor", "Redaktur" / ":") and the names under it."""
     out = list(lines)
     texts = _Texts(lines)
-    role_line = [label != "body" and _is_role_line(text) for text, label in lines]
+    role_line = _role_lines(lines)
     tail = _tail_zone(lines)
-    for i, (text, label) in enumerate(lines):
+    # Only lines in the header zone or the tail zone, role lines and the two lines under each can
+    # change: the others are passed by (most of a page).
+    under = {j for i in compress(range(len(lines)), role_line) for j in (i, i + 1, i + 2) if j < len(lines)}
+    for i in sorted(under.union(zone, tail)):
+        text, label = lines[i]
         if i in tail and label in ("chrome", "body") and _is_credit_line(texts[i], label):
             out[i] = (text, "meta")  # a credit the classifier kept as the last paragraph or dropped
             continue
@@ -976,6 +981,15 @@ def _is_credit_line(text: str, label: str) -> bool:
     out = _Bylines()
     _read_byline_line(text, out, None)
     return bool(out.authors or out.editors or out.paren_names)
+
+
+def _role_lines(lines: list[tuple[str, str]]) -> list[bool]:
+    """Per line, whether it is a role label alone on its line and not a body line (`_is_role_line`
+    written out: it is asked of every line)."""
+    match = _ROLE_LINE.match
+    return [
+        label != "body" and len(text) <= ROLE_LINE_MAX_CHARS and match(text) is not None for text, label in lines
+    ]
 
 
 def _is_role_line(text: str) -> bool:
@@ -1110,10 +1124,13 @@ def _paragraph_start(lines: list[tuple[str, str]]) -> int:
 
 def _in_a_row(lines: list[tuple[str, str]], i: int) -> bool:
     """One of a row of buttons or links that start alike ("Share on Facebook" / "Share on Twitter")."""
-    start = lines[i][0].split()[:TITLE_ROW_WORDS]
-    return any(
-        0 <= j < len(lines) and lines[j][0].split()[:TITLE_ROW_WORDS] == start for j in (i - 1, i + 1)
-    )
+    start = _row_key(lines[i][0])
+    return any(0 <= j < len(lines) and _row_key(lines[j][0]) == start for j in (i - 1, i + 1))
+
+
+def _row_key(text: str) -> list[str]:
+    """The first TITLE_ROW_WORDS words (split no further: a paragraph has hundreds)."""
+    return text.split(None, TITLE_ROW_WORDS)[:TITLE_ROW_WORDS]
 
 
 def _choose_title(lines: list[tuple[str, str]]) -> int | None:
@@ -1125,7 +1142,7 @@ def _choose_title(lines: list[tuple[str, str]]) -> int | None:
     )
     candidates = [
         i for i in zone
-        if not _in_a_row(lines, i) and _headline_shaped(lines[i][0][:MAX_META_CHARS])
+        if _headline_shaped(lines[i][0][:MAX_META_CHARS]) and not _in_a_row(lines, i)
         # A caption with its credit is a caption; without one it may be the headline mislabelled.
         and not (lines[i][1] == "caption" and _TRAILING_CREDIT.search(lines[i][0][:MAX_META_CHARS]))
     ]
