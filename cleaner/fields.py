@@ -55,21 +55,22 @@ EMPTY = Fields(None, None, None, (), (), None, None, (), None)
 # not make the per-document filter slow.  The dateline sits at the start of the first body line and
 # a glued byline at the end of the last one.
 MAX_META_CHARS = 1000
-# The line tests (date line, byline, headline shape, media name) are asked of the same lines by
-# several steps of one document, and of a site's repeated lines by its next pages: answers for this
-# many distinct lines of up to MAX_META_CHARS are remembered (the answers depend on the text alone),
-# so the cache holds at most a few MB.
+# The line tests (date line, byline, headline shape, media name; the dates a line prints) are asked
+# of the same lines by several steps of one document, and of a site's repeated lines by its next
+# pages: answers for this many distinct lines of up to MAX_META_CHARS are remembered (the answers
+# depend on the text alone), so the cache holds at most a few MB.
 PREDICATE_CACHE_LINES = 4096
 DATELINE_CHARS = 200
 TAIL_BYLINE_CHARS = 400
 
 
 def _remembered(test):
-    """`test(text)`, remembered for short texts (see PREDICATE_CACHE_LINES)."""
+    """`test(text)`, remembered for short texts (see PREDICATE_CACHE_LINES); its answers must not be
+    changed by the caller (they are shared)."""
     cached = functools.lru_cache(maxsize=PREDICATE_CACHE_LINES)(test)
 
     @functools.wraps(test)
-    def remembered(text: str) -> bool:
+    def remembered(text: str):
         return cached(text) if len(text) <= MAX_META_CHARS else test(text)
 
     return remembered
@@ -254,10 +255,12 @@ def _stamp_at(text: str, m: re.Match) -> tuple[str | None, bool, int]:
     return _format_stamp(y, mo, d), False, m.end()
 
 
-def _stamps(text: str) -> list[_Stamp]:
-    """Every date printed in a line, in order, each marked as an update or not."""
+@_remembered
+def _stamps(text: str) -> tuple[_Stamp, ...]:
+    """Every date printed in a line, in order, each marked as an update or not (remembered: the
+    date line test, the headline test and the dates ask it of the same lines)."""
     if not _DIGIT.search(text):
-        return []  # most lines: no date without a digit
+        return ()  # most lines: no date without a digit
     found: list[tuple[int, re.Match]] = []
     # Positions inside a date already found: a later pattern's match may not start there.  (A list
     # of spans checked per match was quadratic: 10 ms for a 1000-character line of dates.)
@@ -277,7 +280,7 @@ def _stamps(text: str) -> list[_Stamp]:
         updated = bool(_UPDATED_MARK.search(lead)) and not _PUBLISHED_MARK.search(lead.split(":")[-1])
         stamps.append(_Stamp(iso, has_time, updated, m.start(), end))
         previous_end = end
-    return stamps
+    return tuple(stamps)
 
 
 def _other_words(text: str, stamps: list[_Stamp]) -> int:
@@ -323,7 +326,7 @@ def _dates(meta: list[str], now: datetime | None) -> tuple[str | None, str | Non
     update_line_before = False
     for text in meta:
         stamps = _stamps(text)
-        if stamps and _other_words(text, stamps) <= DATE_LINE_MAX_OTHER_WORDS:
+        if _is_date_line(text):
             for stamp in stamps:
                 is_update = stamp.updated or (update_line_before and stamp is stamps[0])
                 (updated if is_update else published).append(stamp)
@@ -935,6 +938,7 @@ class _Texts:
         return self._done[i]
 
 
+@_remembered
 def _is_byline_name(text: str) -> bool:
     return len(text.split()) <= BYLINE_NAME_MAX_WORDS and _is_name(text, strict=True)
 
@@ -1183,10 +1187,10 @@ def _is_header_line(text: str) -> bool:
 def _with_title(lines: list[tuple[str, str]], at: int | None) -> list[tuple[str, str]]:
     """The lines with the chosen headline as the one `title` line (for fields only); a date line or
     byline the classifier called the title is read as meta."""
-    out = [
-        (text, ("meta" if _is_header_line(text) else "chrome") if label == "title" else label)
-        for text, label in lines
-    ]
+    out = list(lines)
+    for i in [i for i, (_, label) in enumerate(lines) if label == "title"]:
+        text = lines[i][0]
+        out[i] = (text, "meta" if _is_header_line(text) else "chrome")
     if at is not None:
         out[at] = (out[at][0], "title")
     return out
@@ -1204,8 +1208,9 @@ def extract(lines: Sequence[tuple[str, str]], now: datetime | None = None) -> Fi
     if not isinstance(now, datetime):
         now = None
     # The header zone's dates first: a related article's date labelled meta elsewhere must not win.
-    order = [*zone, *(i for i in range(len(lines)) if i not in zone)]
-    meta = [lines[i][0][:MAX_META_CHARS] for i in order if lines[i][1] == "meta"]
+    meta_at = [i for i, (_, label) in enumerate(lines) if label == "meta"]
+    order = [i for i in meta_at if i in zone] + [i for i in meta_at if i not in zone]
+    meta = [lines[i][0][:MAX_META_CHARS] for i in order]
     published, updated = _safe(lambda: _dates(meta, now), (None, None))
     bylines = _safe(lambda: _bylines(lines), _Bylines())
     dateline = _safe(lambda: _first_dateline(lines), None)
