@@ -79,7 +79,7 @@ class Stage:
 
 def _sparse_sums(weights: np.ndarray, ids: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Per line, the sum of the weight rows of its tokens ids[offsets[i]:offsets[i+1]]."""
-    rows = weights[ids]
+    rows = np.take(weights, ids, axis=0)  # (the same rows as weights[ids], gathered 3x faster)
     if len(offsets) > 1 and (offsets[1:] > offsets[:-1]).all():  # no line without tokens: one reduceat
         return np.add.reduceat(rows, offsets[:-1], axis=0)
     summed = np.vstack([np.zeros((1, weights.shape[1])), np.cumsum(rows, axis=0)])
@@ -104,9 +104,26 @@ def _product(dense: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return out
 
 
+# numpy sums a row of fewer numbers than this one after another (longer rows pairwise): the order
+# a sum down a column follows too.
+SEQUENTIAL_ROW_SUM = 8
+
+
 def softmax(logits: np.ndarray) -> np.ndarray:
-    z = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return z / z.sum(axis=1, keepdims=True)
+    """Each row's softmax.
+
+    For a few labels it is worked out on a transposed copy: numpy reduces a short row slowly, while
+    down the columns of the copy a reduction is a few elementwise operations.  The maximum is the
+    same, and the sums add the same terms in the same order (tests/test_model.py checks both ways
+    give the same bits)."""
+    if logits.ndim != 2 or not len(logits) or logits.shape[1] >= SEQUENTIAL_ROW_SUM:
+        z = np.exp(logits - logits.max(axis=1, keepdims=True))
+        return z / z.sum(axis=1, keepdims=True)
+    z = logits.T.copy()
+    z -= z.max(axis=0)
+    np.exp(z, out=z)
+    z /= z.sum(axis=0)
+    return z.T.copy()
 
 
 def _main_block(body: np.ndarray) -> tuple[int, int]:
@@ -168,6 +185,8 @@ class Model:
         # probabilities, their shifted copies, the document context, the dense features.  Scoring
         # takes each block's product on its own, so the wide stacked matrix is never built, and the
         # dense block shares one product with the first stage.
+        # The prior's share of each emission, the same for every document.
+        object.__setattr__(self, "_prior_term", self.prior_weight * self.prior)
         k, d = self.first._w.shape[1], self.first._w.shape[0]
         widths = (k, len(STACK_OFFSETS) * (k + 1), DOCUMENT_CONTEXT_COLUMNS, d)
         w = self.second._w
@@ -214,7 +233,8 @@ class Model:
         if len(feats.dense) == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         probs = self.probabilities(feats)
-        emissions = np.log(np.clip(probs, 1e-9, 1.0)) - self.prior_weight * self.prior
+        # np.clip(probs, 1e-9, 1.0) by its two halves (np.clip costs more than both).
+        emissions = np.log(np.minimum(np.maximum(probs, 1e-9), 1.0)) - self._prior_term
         emissions[feats.lengths > TITLE_MAX_CHARS, LABELS.index("title")] = -np.inf
         path = viterbi(emissions, self.transitions, self.start)
         self._one_title(path, probs, feats.lengths)

@@ -71,3 +71,17 @@ def test_training_is_deterministic(tmp_path):
     model_io.save(train.fit(docs, params), tmp_path / "a")
     model_io.save(train.fit(docs, params), tmp_path / "b")
     assert (tmp_path / "a" / model_io.ARRAYS_FILE).read_bytes() == (tmp_path / "b" / model_io.ARRAYS_FILE).read_bytes()
+
+
+@pytest.mark.parametrize("labels", [1, 2, 5, 7, 8, 12])
+def test_softmax_gives_the_bits_of_the_textbook_formula(labels):
+    import numpy as np
+
+    rng = np.random.default_rng(labels)
+    for lines in (0, 1, 3, 400):
+        logits = rng.normal(scale=rng.choice([0.01, 1.0, 30.0]), size=(lines, labels))
+        z = np.exp(logits - logits.max(axis=1, keepdims=True))
+        want = z / z.sum(axis=1, keepdims=True)
+        got = model_io.softmax(logits)
+        assert got.shape == want.shape and got.flags.c_contiguous
+        assert np.array_equal(got, want)
