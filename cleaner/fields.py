@@ -657,9 +657,17 @@ def _clean_name(part: str) -> str:
     return part.strip(" :;,|()[]-–—\"'")
 
 
-def _names(value: str, strict: bool) -> tuple[list[str], list[str], bool]:
+def _names(value: str, strict: bool) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """(names, media, clean): the names in a byline value, media named beside them, and whether
-    every part was a name, a media name or a role word (else the value is not a byline)."""
+    every part was a name, a media name or a role word (else the value is not a byline).
+
+    Remembered like the line tests: the byline steps read the same values (a site's bylines, its
+    date lines) again and again."""
+    return _read_names(value, strict) if len(value) <= MAX_META_CHARS else _read_names.__wrapped__(value, strict)
+
+
+@functools.lru_cache(maxsize=PREDICATE_CACHE_LINES)
+def _read_names(value: str, strict: bool) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     value = _ROLE_PREFIX.sub("", value.strip(" :"))
     names, media, clean = [], [], True
     for raw in _PART_SPLIT.split(value):
@@ -674,7 +682,7 @@ def _names(value: str, strict: bool) -> tuple[list[str], list[str], bool]:
             names.append(part)
         else:
             clean = False
-    return names, media, clean
+    return tuple(names), tuple(media), clean
 
 
 @dataclass
@@ -771,23 +779,36 @@ def _read_labelled(labelled: list[tuple[re.Match | None, str]], out: _Bylines) -
 def _read_tail(text: str, out: _Bylines) -> None:
     """A byline glued to the end of the last body paragraph (before a copyright notice, if any)."""
     tail = text[-TAIL_BYLINE_CHARS:]
-    notice = _TAIL_NOTICE.search(tail)
+    notice = _TAIL_NOTICE.search(tail) if _may_hold_notice(tail) else None
     if notice:
         tail = tail[: notice.start()]
-    m = _TAIL_BYLINE.search(tail)
-    if m:
-        # "Reporter: Nama/Merdeka.com": a media credit may follow the name.
-        parts = [_names(s, strict=False) for s in _segments(m["value"]) if not _is_media(s.strip())]
-        if parts and all(clean for _, _, clean in parts):
-            out.add(_role_of(m["label"]), [n for names, _, _ in parts for n in names])
-        return
-    if _read_tail_labels(tail, out):
-        return
+    # A glued byline and labelled credits both have a colon after the label: most last paragraphs
+    # have none, and are spared the two searches.
+    if ":" in tail:
+        m = _TAIL_BYLINE.search(tail)
+        if m:
+            # "Reporter: Nama/Merdeka.com": a media credit may follow the name.
+            parts = [_names(s, strict=False) for s in _segments(m["value"]) if not _is_media(s.strip())]
+            if parts and all(clean for _, _, clean in parts):
+                out.add(_role_of(m["label"]), [n for names, _, _ in parts for n in names])
+            return
+        if _read_tail_labels(tail, out):
+            return
     m = _TAIL_PAREN.search(tail)
     if m and "/" not in m["inner"]:
         names, _, clean = _names(m["inner"], strict=True)
         if clean and len(names) == 1:
             out.paren_names.append(names[0])
+
+
+def _may_hold_notice(tail: str) -> bool:
+    """Whether _TAIL_NOTICE could match: a cheap test that lets no match through.  Case-insensitive
+    matching takes a letter for its lower case (and "i", "s" for "ı", "ſ" too), so the lower-cased
+    tail holds "copyr" or "hak c" wherever one of the words is."""
+    if "©" in tail or "(" in tail:
+        return True
+    lowered = tail.lower()
+    return "copyr" in lowered or "hak c" in lowered
 
 
 def _capitalised(name: str) -> bool:
