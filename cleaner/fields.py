@@ -73,6 +73,7 @@ def _remembered(test):
     def remembered(text: str):
         return cached(text) if len(text) <= MAX_META_CHARS else test(text)
 
+    remembered.short = cached  # for a caller that asks of many texts it knows are short: no length test
     return remembered
 
 
@@ -1009,14 +1010,13 @@ def _is_credit_line(text: str, label: str) -> bool:
 
 
 def _role_lines(lines: list[tuple[str, str]]) -> list[bool]:
-    """Per line, whether it is a role label alone on its line and not a body line (`_is_role_line`
-    written out: it is asked of every line)."""
-    match = _ROLE_LINE.match
-    return [
-        label != "body" and len(text) <= ROLE_LINE_MAX_CHARS and match(text) is not None for text, label in lines
-    ]
+    """Per line, whether it is a role label alone on its line and not a body line (asked of every
+    line: the remembered test is called without its wrapper, on the short lines only)."""
+    is_role_line = _is_role_line.short
+    return [len(text) <= ROLE_LINE_MAX_CHARS and label != "body" and is_role_line(text) for text, label in lines]
 
 
+@_remembered
 def _is_role_line(text: str) -> bool:
     """A role label alone on its line: "Editor", "Penulis :", "Redaktur"."""
     return len(text) <= ROLE_LINE_MAX_CHARS and bool(_ROLE_LINE.match(text))
