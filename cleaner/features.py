@@ -1208,7 +1208,8 @@ def _cached(stripped: list[str], extractor: FeatureExtractor) -> _Batch:
                 return batch
             return _take(batch, list(map(dict(zip(todo, range(len(todo)))).__getitem__, stripped)))
         fresh = dict(fresh)
-        entries = [fresh[text] if entry is None else entry for text, entry in zip(stripped, entries, strict=True)]
+        for k in list(compress(range(len(entries)), map(operator.not_, entries))):  # the few lines not cached
+            entries[k] = fresh[stripped[k]]
     rows, tokens, shapes, normalised, leads, date_leads = zip(*entries)
     # The entries hold bytes: joined and read as one array each, much faster than concatenating
     # hundreds of small arrays.

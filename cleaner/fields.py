@@ -1165,9 +1165,10 @@ def _choose_title(lines: list[tuple[str, str]]) -> int | None:
     model_title = next(
         (i for i, (text, label) in enumerate(lines) if label == "title" and not _is_header_line(text)), None
     )
+    headline_shaped = _headline_shaped.short  # (the texts are cut to MAX_META_CHARS)
     candidates = [
         i for i in zone
-        if _headline_shaped(lines[i][0][:MAX_META_CHARS]) and not _in_a_row(lines, i)
+        if headline_shaped(lines[i][0][:MAX_META_CHARS]) and not _in_a_row(lines, i)
         # A caption with its credit is a caption; without one it may be the headline mislabelled.
         and not (lines[i][1] == "caption" and _TRAILING_CREDIT.search(lines[i][0][:MAX_META_CHARS]))
     ]

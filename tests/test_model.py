@@ -85,3 +85,25 @@ def test_softmax_gives_the_bits_of_the_textbook_formula(labels):
         got = model_io.softmax(logits)
         assert got.shape == want.shape and got.flags.c_contiguous
         assert np.array_equal(got, want)
+
+
+def test_main_block_skips_closed_stretches_without_changing_the_answer():
+    import numpy as np
+
+    def full_scan(body):
+        best, best_span, total, start = 0.0, (0, -1), 0.0, 0
+        for i, value in enumerate((body - 0.5).tolist()):
+            if total <= 0:
+                total, start = 0.0, i
+            total += value
+            if total > best:
+                best, best_span = total, (start, i)
+        return best_span
+
+    rng = np.random.default_rng(11)
+    near_half = [0.5, 0.5 + 2**-52, 0.5 - 2**-53, 1.0, 0.0]
+    for k in range(4000):
+        n = int(rng.integers(0, 60))
+        body = (rng.random(n), rng.choice([0.0, 0.25, 0.5, 0.75, 1.0], size=n), rng.choice(near_half, size=n),
+                np.clip(rng.normal(0.5, 0.01, size=n), 0, 1))[k % 4]
+        assert model_io._main_block(body) == full_scan(body)
