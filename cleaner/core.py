@@ -175,7 +175,7 @@ class Cleaner:
             kept = list(lines)
             for i, line in split.items():
                 kept[i] = line.text
-        body = list(compress(kept, map("body".__eq__, labels)))
+        body = [t for t, lab in zip(kept, labels) if lab == "body"]
         if body and self.config.strip_dateline:
             body[0] = fields.strip_dateline(body[0])
         return Article(

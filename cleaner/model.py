@@ -194,12 +194,12 @@ class Model:
     manifest: dict
 
     def __post_init__(self):
+        # The prior's share of each emission, the same for every document.
+        object.__setattr__(self, "_prior_term", self.prior_weight * self.prior)
         # The second stage is linear in blocks of its input (stack_features): the first stage's
         # probabilities, their shifted copies, the document context, the dense features.  Scoring
         # takes each block's product on its own, so the wide stacked matrix is never built, and the
         # dense block shares one product with the first stage.
-        # The prior's share of each emission, the same for every document.
-        object.__setattr__(self, "_prior_term", self.prior_weight * self.prior)
         k, d = self.first._w.shape[1], self.first._w.shape[0]
         widths = (k, len(STACK_OFFSETS) * (k + 1), DOCUMENT_CONTEXT_COLUMNS, d)
         w = self.second._w
