@@ -93,6 +93,10 @@ def _sparse_sums(weights: np.ndarray, ids: np.ndarray, offsets: np.ndarray) -> n
 BLAS_SINGLE_THREAD_WORK = 4 * 65536
 
 
+def _nonzero(flags: np.ndarray) -> np.ndarray:
+    return flags.nonzero()[0]
+
+
 def _product(dense: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """dense @ weights, one BLAS call per block of rows small enough to stay on one thread."""
     rows = max(1, BLAS_SINGLE_THREAD_WORK // max(1, weights.shape[0] * weights.shape[1]))
@@ -263,13 +267,15 @@ class Model:
     @staticmethod
     def _one_title(path: np.ndarray, probs: np.ndarray, lengths: np.ndarray) -> None:
         title, body, chrome = LABELS.index("title"), LABELS.index("body"), LABELS.index("chrome")
-        positions = np.arange(len(path))
-        body_lines = positions[path == body]
-        first_body = body_lines[0] if len(body_lines) else len(path)
-        near = (positions <= first_body) & (positions >= first_body - TITLE_SEARCH_LINES)
-        p_title = np.where((lengths <= TITLE_MAX_CHARS) & near, probs[:, title], 0.0)
+        is_body = path == body
+        first_body = int(is_body.argmax()) if is_body.any() else len(path)
+        # The lines from TITLE_SEARCH_LINES above the first paragraph down to it.
+        near = slice(max(first_body - TITLE_SEARCH_LINES, 0), first_body + 1)
+        p_title = np.zeros(len(path))
+        p_title[near] = np.where(lengths[near] <= TITLE_MAX_CHARS, probs[near, title], 0.0)
         best = int(p_title.argmax())
-        path[(path == title) & (positions != best)] = chrome
+        titles = _nonzero(path == title)
+        path[titles[titles != best]] = chrome
         if p_title[best] >= TITLE_MIN_PROB and (path[best] != body or p_title[best] > probs[best, body]):
             path[best] = title
 

@@ -107,3 +107,35 @@ def test_main_block_skips_closed_stretches_without_changing_the_answer():
         body = (rng.random(n), rng.choice([0.0, 0.25, 0.5, 0.75, 1.0], size=n), rng.choice(near_half, size=n),
                 np.clip(rng.normal(0.5, 0.01, size=n), 0, 1))[k % 4]
         assert model_io._main_block(body) == full_scan(body)
+
+
+def test_one_title_as_the_mask_by_mask_definition():
+    import numpy as np
+
+    from cleaner.fixtures import LABELS
+
+    title, body, chrome = LABELS.index("title"), LABELS.index("body"), LABELS.index("chrome")
+
+    def by_masks(path, probs, lengths):
+        positions = np.arange(len(path))
+        body_lines = positions[path == body]
+        first_body = body_lines[0] if len(body_lines) else len(path)
+        near = (positions <= first_body) & (positions >= first_body - model_io.TITLE_SEARCH_LINES)
+        p_title = np.where((lengths <= model_io.TITLE_MAX_CHARS) & near, probs[:, title], 0.0)
+        best = int(p_title.argmax())
+        path[(path == title) & (positions != best)] = chrome
+        if p_title[best] >= model_io.TITLE_MIN_PROB and (path[best] != body or p_title[best] > probs[best, body]):
+            path[best] = title
+
+    rng = np.random.default_rng(5)
+    for k in range(3000):
+        n = int(rng.integers(1, 120))
+        path = rng.choice(len(LABELS), size=n, p=rng.dirichlet(np.ones(len(LABELS))))
+        probs = rng.dirichlet(np.ones(len(LABELS)), size=n)
+        if k % 3 == 0:
+            probs[:, title] = rng.choice([0.0, model_io.TITLE_MIN_PROB, 0.3], size=n)
+        lengths = rng.choice([50.0, 200.0, 201.0, 500.0], size=n)
+        want, got = path.copy(), path.copy()
+        by_masks(want, probs, lengths)
+        model_io.Model._one_title(got, probs, lengths)
+        assert np.array_equal(want, got)
