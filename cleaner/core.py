@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -116,7 +117,7 @@ class Cleaner:
             self._html_model = default_html_model()
 
     def clean(self, doc: str | bytes) -> Article:
-        size = len(doc) if isinstance(doc, (bytes, bytearray)) else len(doc.encode("utf-8", "surrogatepass"))
+        size = len(doc) if isinstance(doc, (bytes, bytearray)) else _utf8_size(doc, self.config.max_bytes)
         if size > self.config.max_bytes:
             raise InputTooLargeError(f"input of {size} bytes is above the limit of {self.config.max_bytes} bytes")
         fmt = self.config.input_format
@@ -129,11 +130,10 @@ class Cleaner:
         seg = segment_text(text)
         feats = self._features.document(seg.content_lines, list(seg.blank_before), list(seg.blank_after))
         label_ids, scores = self.model.label(feats)
-        labels = [""] * len(seg.lines)
-        line_scores = [0.0] * len(seg.lines)
-        for i, label_id, score in zip(seg.content, label_ids.tolist(), scores.tolist()):  # Python numbers: faster
-            labels[i] = LABELS[label_id]
-            line_scores[i] = score
+        # Python strings and floats from here on (faster to handle than numpy scalars); blank lines
+        # get no label and a score of 0.
+        labels = _scatter(len(seg.lines), seg.content, [LABELS[i] for i in label_ids.tolist()], "")
+        line_scores = _scatter(len(seg.lines), seg.content, scores.tolist(), 0.0)
         split = {}
         span_model, force = None, bool(self.config.glued)
         if self.config.glued is not False and glued.glued_lines(seg.lines, seg.content, labels, force):
@@ -167,12 +167,18 @@ class Cleaner:
 
     def _article(self, lines, labels, scores, split=None, page_meta=None) -> Article:
         split = split or {}
-        found = fields.extract([(t, lab) for t, lab in zip(lines, labels) if lab], now=self.config.now)
+        # The labelled (non-blank) lines: their labels are non-empty strings.
+        found = fields.extract(list(compress(zip(lines, labels), labels)), now=self.config.now)
         if page_meta is not None:
             from cleaner import pagemeta
 
             found = pagemeta.merge(found, page_meta)
-        body = [split[i].text if i in split else t for i, (t, lab) in enumerate(zip(lines, labels)) if lab == "body"]
+        kept = lines
+        if split:
+            kept = list(lines)
+            for i, line in split.items():
+                kept[i] = line.text
+        body = [t for t, lab in zip(kept, labels) if lab == "body"]
         if body and self.config.strip_dateline:
             body[0] = fields.strip_dateline(body[0])
         return Article(
@@ -186,9 +192,35 @@ class Cleaner:
             captions=found.captions,
             description=found.description,
             body="\n".join(body),
-            lines=tuple(Line(t, lab, s, split[i].spans if i in split else ())
-                        for i, (t, lab, s) in enumerate(zip(lines, labels, scores))),
+            lines=_lines(lines, labels, scores, split),
         )
+
+
+def _utf8_size(text: str, limit: int) -> int:
+    """The UTF-8 size of text, or a bound of it when that is within the limit (a character takes at
+    most 4 bytes): most inputs are far below the limit and are not encoded to be measured."""
+    if isinstance(text, str) and 4 * len(text) <= limit:
+        return 4 * len(text)
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _scatter(n: int, at, values: list, fill) -> list:
+    """A list of n items: values[k] at index at[k], `fill` elsewhere (at ascending, as content is)."""
+    if len(values) == n:
+        return values  # no blank line: every index is taken, in order
+    out = [fill] * n
+    for i, value in zip(at, values):
+        out[i] = value
+    return out
+
+
+def _lines(texts, labels, scores, split: dict) -> tuple[Line, ...]:
+    """The Article's lines.  Made by tuple.__new__ on (text, label, score, no spans): a named
+    tuple's own constructor is a Python function, and a document has hundreds of lines."""
+    out = list(map(tuple.__new__, repeat(Line), zip(texts, labels, scores, repeat(()))))
+    for i, line in split.items():
+        out[i] = out[i]._replace(spans=line.spans)
+    return tuple(out)
 
 
 def _without_forced_body(model: model_io.Model, feats, label_ids):

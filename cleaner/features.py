@@ -602,7 +602,7 @@ class _Batch:
         self.own = own  # (lines, len(INTRINSIC_NAMES)) float64
         self.ids = ids  # hashed sparse tokens, concatenated
         self.offsets = offsets  # (lines + 1,)
-        self.shapes = shapes  # _shape(line) of each stripped line (uncut)
+        self.shapes = shapes  # _shape(line)[:6] of each stripped line: what the context compares
         self.normalised = normalised  # _normalise(line)
         # What the context columns need of each line on its own (see _line_keys); set by
         # _intrinsic_batch, so that the line cache keeps them too.
@@ -844,7 +844,12 @@ def _batch(stripped: list[str], joined: str, tables: _Tables, char_cache: dict |
             normalised[i] = " ".join(normalised[i].split())
 
     ids, offsets = _token_ids(words, n_words, first_word, shapes, shape_bytes)
-    return _Batch(own, ids, offsets, shapes, normalised)
+    return _Batch(own, ids, offsets, list(map(_HEAD6, shapes)), normalised)
+
+
+# Below this many lines the tokens are hashed line by line: the numpy version costs some 60 us
+# however few the lines, and saves some 0.5 us a line on long documents (measured: even at 200).
+_TOKENS_BY_LINE = 200
 
 
 def _token_ids(words: list[bytes], n_words: np.ndarray, first_word: np.ndarray, shapes: list[str], shape_bytes):
@@ -852,6 +857,12 @@ def _token_ids(words: list[bytes], n_words: np.ndarray, first_word: np.ndarray, 
 
     A token is a prefix and bytes: its hash is the crc32 of the bytes started from the prefix's.
     """
+    if shape_bytes is None:  # cut to 12 characters, then encoded
+        shape_tokens = "\n".join(map(_HEAD12, shapes)).encode("utf-8").split(b"\n")
+    else:  # ASCII: cut the bytes
+        shape_tokens = list(map(_HEAD12, shape_bytes))
+    if len(n_words) < _TOKENS_BY_LINE:
+        return _token_ids_by_line(words, n_words, first_word, shape_tokens)
     n = len(n_words)
     first4 = np.minimum(n_words, 4)
     some = n_words >= 1
@@ -884,13 +895,32 @@ def _token_ids(words: list[bytes], n_words: np.ndarray, first_word: np.ndarray, 
     line_words += [b" ".join(words[a:b]) for a, b in spans]
     put(np.concatenate([base[rows1] + 2, base[rows[n_words[rows] == 2]] + 4, base[rows34] + n_words[rows34] + 2]),
         line_words, "line:")
-    if shape_bytes is None:  # cut to 12 characters, then encoded
-        shape_tokens = "\n".join(map(_HEAD12, shapes)).encode("utf-8").split(b"\n")
-    else:  # ASCII: cut the bytes
-        shape_tokens = map(_HEAD12, shape_bytes)
     put(offsets[1:] - 1, shape_tokens, "shape:")
     ids &= _MASK
     return ids, offsets
+
+
+_WORD_SEEDS = tuple(_SEED[f"{j}:"] for j in range(4))
+
+
+def _token_ids_by_line(words: list[bytes], n_words: np.ndarray, first_word: np.ndarray, shape_tokens: list[bytes]):
+    """`_token_ids` one line at a time, in the order of `sparse_tokens`."""
+    crc32 = zlib.crc32
+    last, bi, whole, shape = _SEED["last:"], _SEED["bi:"], _SEED["line:"], _SEED["shape:"]
+    ids: list[int] = []
+    offsets = [0]
+    for start, count, shape_token in zip(first_word.tolist(), n_words.tolist(), shape_tokens, strict=True):
+        own = words[start: start + count]
+        ids += map(crc32, own[:4], _WORD_SEEDS)
+        if count:
+            ids.append(crc32(own[-1], last))
+            if count >= 2:
+                ids.append(crc32(own[0] + b" " + own[1], bi))
+            if count <= 4:
+                ids.append(crc32(b" ".join(own), whole))
+        ids.append(crc32(shape_token, shape))
+        offsets.append(len(ids))
+    return np.array(ids, dtype=np.int64) & _MASK, np.array(offsets, dtype=np.int64)
 
 
 def _batch_by_line(stripped: list[str], lex: Lexicon) -> _Batch:
@@ -908,7 +938,7 @@ def _batch_by_line(stripped: list[str], lex: Lexicon) -> _Batch:
         own,
         np.asarray(ids, dtype=np.int64),
         np.asarray(offsets, dtype=np.int64),
-        [_shape(t) for t in stripped],
+        [_shape(t)[:6] for t in stripped],
         [_normalise(t) for t in stripped],
     )
 
@@ -1039,7 +1069,6 @@ def _nonzero(flags: np.ndarray) -> np.ndarray:
 
 def _document(lines, blank_before, blank_after, tables: _Tables, extractor: FeatureExtractor | None) -> DocFeatures:
     n = len(lines)
-    n_intrinsic = len(INTRINSIC_NAMES)
     if n == 0:
         return DocFeatures(np.zeros((0, len(DENSE_NAMES))), np.zeros(0, np.int64), np.zeros(1, np.int64), np.zeros(0))
     stripped = list(map(str.strip, lines))
@@ -1054,42 +1083,27 @@ def _document(lines, blank_before, blank_after, tables: _Tables, extractor: Feat
 
     # The context columns, as the line-at-a-time definition computes them (the same numpy calls
     # where floating point functions are involved).
-    dense = np.zeros((n, len(DENSE_NAMES)))
-    dense[:, :n_intrinsic] = own
-    context = dense[:, n_intrinsic: n_intrinsic + len(CONTEXT_NAMES)]
-    prose = own[:, _COL["is_prose"]] > 0
+    lengths = np.fromiter(map(len, stripped), dtype=np.float64, count=n)
+    context = np.zeros((n, len(CONTEXT_NAMES)))
     positions = np.arange(n)
-    prose_at = _nonzero(prose)
-    first_prose, last_prose = (prose_at[0], prose_at[-1]) if len(prose_at) else (n, -1)
-    counts = Counter(normalised)
-    repeats = list(map(counts.__getitem__, normalised))
-    lengths = np.array(list(map(len, stripped)), dtype=float)
     context[:, 0] = positions / max(n - 1, 1)
     context[:, 1] = (n - 1 - positions) / max(n - 1, 1)
     context[:, 2] = math.log1p(n)
-    top = max(repeats)
-    context[:, 3] = (_LOG_COUNTS if top < len(_LOG_COUNTS) else _log_counts(top))[repeats]
-    context[:, 4] = blank_before
-    context[:, 5] = blank_after
-    context[first_prose: last_prose + 1, 6] = 1.0
-    context[:, 7] = np.log1p(np.maximum(first_prose - positions, 0))
-    context[:, 8] = np.log1p(np.maximum(positions - last_prose, 0))
-    cumulative = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(prose, out=cumulative[1:])
-    for col, radius in ((9, 3), (10, 8)):
-        lo = np.maximum(positions - radius, 0)
-        hi = np.minimum(positions + radius + 1, n)
-        context[:, col] = (cumulative[hi] - cumulative[lo]) / (hi - lo)
+    context[:, 3] = _log_repeats(normalised)
+    context[:, 4] = _flags(blank_before)
+    context[:, 5] = _flags(blank_after)
+    prose = own[:, _COL["is_prose"]] > 0
+    _prose_columns(context, prose, positions)
     context[:, 11] = lengths / lengths.max()
     context[0, 12] = 1.0
     context[n - 1, 13] = 1.0
     # The context shape is the shape of the line as given (the stripped one's unless it has edges).
-    shapes6 = list(map(_HEAD6, shapes))
     if lines != stripped:
+        shapes = list(shapes)
         for i, (text, bare) in enumerate(zip(lines, stripped, strict=True)):
             if text != bare:
-                shapes6[i] = _shape(text)[:6]
-    same_shape = list(map(operator.eq, shapes6[1:], shapes6[:-1]))
+                shapes[i] = _shape(text)[:6]
+    same_shape = _flags(list(map(operator.eq, shapes[1:], shapes[:-1])))
     context[1:, 14] = same_shape
     context[:-1, 15] = same_shape
     seen = _nonzero(prose & (own[:, _COL["has_dateline"]] > 0))
@@ -1102,20 +1116,62 @@ def _document(lines, blank_before, blank_after, tables: _Tables, extractor: Feat
         if stripped[i][:HEAD_CHARS] == stripped[i + 1][:HEAD_CHARS]:
             context[i, 17] = 1.0
             context[i + 1, 18] = 1.0
-    lead_counts = Counter(leads)
-    lead_counts[None] = 1  # log 1 = 0: lines without an opening pair
-    lead_counts = list(map(lead_counts.__getitem__, leads))
-    top = max(lead_counts)
-    context[:, 19] = (_LOG_COUNTS if top < len(_LOG_COUNTS) else _log_counts(top))[lead_counts]
-    context[:, 20] = date_leads
-    col = n_intrinsic + len(CONTEXT_NAMES)
-    for offset in NEIGHBOUR_OFFSETS:
-        lo, hi = max(0, -offset), min(n, n - offset)  # rows whose neighbour at `offset` exists
-        if lo < hi:
-            dense[lo:hi, col: col + n_intrinsic] = own[lo + offset: hi + offset]
-            dense[lo:hi, col + n_intrinsic] = 1.0
-        col += n_intrinsic + 1
-    return DocFeatures(dense, ids, offsets, lengths)
+    context[:, 19] = _log_repeats(leads)  # lines without an opening pair (None) count once: log 1 = 0
+    context[:, 20] = _flags(date_leads)
+    return DocFeatures(_with_neighbours(own, context), ids, offsets, lengths)
+
+
+def _prose_columns(context: np.ndarray, prose: np.ndarray, positions: np.ndarray) -> None:
+    """in_prose_region, before_prose, after_prose and the prose windows of 3 and 8 lines."""
+    n = len(prose)
+    prose_at = _nonzero(prose)
+    first_prose, last_prose = (prose_at[0], prose_at[-1]) if len(prose_at) else (n, -1)
+    context[first_prose: last_prose + 1, 6] = 1.0
+    context[:, 7] = np.log1p(np.maximum(first_prose - positions, 0))
+    context[:, 8] = np.log1p(np.maximum(positions - last_prose, 0))
+    cumulative = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(prose, out=cumulative[1:])
+    # Both windows at once: integer counts, divided (exact, like one window at a time).
+    lo = np.maximum(positions[:, None] - _PROSE_RADII, 0)
+    hi = np.minimum(positions[:, None] + _PROSE_RADII + 1, n)
+    context[:, 9:11] = (cumulative[hi] - cumulative[lo]) / (hi - lo)
+
+
+# The prose windows' radii, lines each way (prose_window_3, prose_window_8).
+_PROSE_RADII = np.array([3, 8])
+_PROSE_RADII.flags.writeable = False
+
+
+def _flags(values):
+    """Flags for a float column: a list of Python bools (ints) read through bytes, several times
+    faster than numpy's conversion of a list; anything else as it is."""
+    if type(values) is list:
+        try:
+            return np.frombuffer(bytes(values), dtype=np.uint8)
+        except (TypeError, ValueError):  # not all small ints: numpy converts them
+            pass
+    return values
+
+
+def _log_repeats(keys: list) -> np.ndarray:
+    """Per key, the log of the number of times it occurs in keys (a None key counts once)."""
+    counts = Counter(keys)
+    counts[None] = 1
+    top = max(counts.values())
+    repeats = np.fromiter(map(counts.__getitem__, keys), dtype=np.intp, count=len(keys))
+    return (_LOG_COUNTS if top < len(_LOG_COUNTS) else _log_counts(top))[repeats]
+
+
+def _with_neighbours(own: np.ndarray, context: np.ndarray) -> np.ndarray:
+    """The dense matrix: own features, context, then for each neighbour offset its own features
+    and whether it exists (zeros past the document's edges)."""
+    n, width = own.shape
+    reach = max(map(abs, NEIGHBOUR_OFFSETS))
+    padded = np.zeros((n + 2 * reach, width + 1))
+    padded[reach: reach + n, :width] = own
+    padded[reach: reach + n, width] = 1.0
+    neighbours = [padded[reach + offset: reach + offset + n] for offset in NEIGHBOUR_OFFSETS]
+    return np.concatenate([own, context, *neighbours], axis=1)
 
 
 def _log_counts(top: int) -> np.ndarray:
@@ -1141,41 +1197,45 @@ def _cached(stripped: list[str], extractor: FeatureExtractor) -> _Batch:
     if missing:
         todo = list(dict.fromkeys(compress(stripped, map(operator.not_, entries))))
         batch = extractor._intrinsic(todo)
-        short = [k for k, text in enumerate(todo) if len(text) <= _CACHED_CHARS]
-        if 0 < len(short) <= extractor._max_lines:
-            # The cache keeps rows of a copy that holds the short lines only: rows of the batch itself
-            # would keep the whole batch (its long lines too) alive for as long as one of them is cached.
-            if len(short) == len(todo):
-                keep = _entries(todo, batch)
-            else:
-                keep = _entries([todo[k] for k in short], _take(batch, short))
+        fresh = _entries(todo, batch)
+        keep = [entry for entry in fresh if len(entry[0]) <= _CACHED_CHARS]
+        if 0 < len(keep) <= extractor._max_lines:
             if len(cache) + len(keep) > extractor._max_lines:
                 cache.clear()
             cache.update(keep)
         if missing == len(stripped):  # nothing was cached: all from the batch
             if len(todo) == len(stripped):
-                return _Batch(batch.own, batch.ids.copy(), batch.offsets, batch.shapes, batch.normalised,
-                              batch.leads, batch.date_leads)
+                return batch
             return _take(batch, list(map(dict(zip(todo, range(len(todo)))).__getitem__, stripped)))
-        fresh = dict(_entries(todo, batch))
-        entries = [fresh[text] if entry is None else entry for text, entry in zip(stripped, entries, strict=True)]
+        fresh = dict(fresh)
+        for k in list(compress(range(len(entries)), map(operator.not_, entries))):  # the few lines not cached
+            entries[k] = fresh[stripped[k]]
     rows, tokens, shapes, normalised, leads, date_leads = zip(*entries)
-    sizes = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    # The entries hold bytes: joined and read as one array each, much faster than concatenating
+    # hundreds of small arrays.
+    sizes = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)) // _ID_BYTES
     offsets = np.zeros(len(tokens) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
-    own = np.concatenate(rows).reshape(len(rows), len(INTRINSIC_NAMES))  # (np.stack is 3x slower)
-    return _Batch(own, np.concatenate(tokens), offsets, list(shapes), list(normalised), list(leads), list(date_leads))
+    own = np.frombuffer(b"".join(rows)).reshape(len(rows), len(INTRINSIC_NAMES))  # read-only, as cached
+    ids = np.frombuffer(bytearray(b"".join(tokens)), dtype=np.int64)  # writeable: the caller's to keep
+    return _Batch(own, ids, offsets, list(shapes), list(normalised), list(leads), list(date_leads))
+
+
+# Bytes of a token id and of a row of own features, as the cache keeps them.
+_ID_BYTES = np.dtype(np.int64).itemsize
+_ROW_BYTES = np.dtype(np.float64).itemsize * len(INTRINSIC_NAMES)
 
 
 def _entries(texts: list[str], batch: _Batch) -> list[tuple[str, tuple]]:
-    """(line, its cache entry) for the lines of a batch, the entries' arrays views of the batch's
-    (made read-only: from now on they are shared)."""
-    batch.own.flags.writeable = False
-    batch.ids.flags.writeable = False
-    bounds = batch.offsets.tolist()
-    tokens = map(batch.ids.__getitem__, map(slice, bounds[:-1], bounds[1:]))
-    return list(zip(texts, zip(list(batch.own), tokens, batch.shapes, batch.normalised, batch.leads,
-                               batch.date_leads)))
+    """(line, its cache entry) for the lines of a batch.  An entry holds its row of own features
+    and its token ids as bytes: immutable, so threads may share them, and independent of the
+    batch, which is not kept alive by them."""
+    own = batch.own.tobytes()
+    rows = map(own.__getitem__, map(slice, range(0, len(own), _ROW_BYTES), range(_ROW_BYTES, len(own) + 1, _ROW_BYTES)))
+    ids = batch.ids.tobytes()
+    bounds = (batch.offsets * _ID_BYTES).tolist()
+    tokens = map(ids.__getitem__, map(slice, bounds[:-1], bounds[1:]))
+    return list(zip(texts, zip(rows, tokens, batch.shapes, batch.normalised, batch.leads, batch.date_leads)))
 
 
 def _take(batch: _Batch, index: list[int]) -> _Batch:

@@ -31,6 +31,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from itertools import compress
 
 __all__ = ["Fields", "extract", "strip_dateline"]
 
@@ -54,23 +55,25 @@ EMPTY = Fields(None, None, None, (), (), None, None, (), None)
 # not make the per-document filter slow.  The dateline sits at the start of the first body line and
 # a glued byline at the end of the last one.
 MAX_META_CHARS = 1000
-# The line tests (date line, byline, headline shape, media name) are asked of the same lines by
-# several steps of one document, and of a site's repeated lines by its next pages: answers for this
-# many distinct lines of up to MAX_META_CHARS are remembered (the answers depend on the text alone),
-# so the cache holds at most a few MB.
+# The line tests (date line, byline, headline shape, media name; the dates a line prints) are asked
+# of the same lines by several steps of one document, and of a site's repeated lines by its next
+# pages: answers for this many distinct lines of up to MAX_META_CHARS are remembered (the answers
+# depend on the text alone), so the cache holds at most a few MB.
 PREDICATE_CACHE_LINES = 4096
 DATELINE_CHARS = 200
 TAIL_BYLINE_CHARS = 400
 
 
 def _remembered(test):
-    """`test(text)`, remembered for short texts (see PREDICATE_CACHE_LINES)."""
+    """`test(text)`, remembered for short texts (see PREDICATE_CACHE_LINES); its answers must not be
+    changed by the caller (they are shared)."""
     cached = functools.lru_cache(maxsize=PREDICATE_CACHE_LINES)(test)
 
     @functools.wraps(test)
-    def remembered(text: str) -> bool:
+    def remembered(text: str):
         return cached(text) if len(text) <= MAX_META_CHARS else test(text)
 
+    remembered.short = cached  # for a caller that asks of many texts it knows are short: no length test
     return remembered
 
 
@@ -253,10 +256,12 @@ def _stamp_at(text: str, m: re.Match) -> tuple[str | None, bool, int]:
     return _format_stamp(y, mo, d), False, m.end()
 
 
-def _stamps(text: str) -> list[_Stamp]:
-    """Every date printed in a line, in order, each marked as an update or not."""
+@_remembered
+def _stamps(text: str) -> tuple[_Stamp, ...]:
+    """Every date printed in a line, in order, each marked as an update or not (remembered: the
+    date line test, the headline test and the dates ask it of the same lines)."""
     if not _DIGIT.search(text):
-        return []  # most lines: no date without a digit
+        return ()  # most lines: no date without a digit
     found: list[tuple[int, re.Match]] = []
     # Positions inside a date already found: a later pattern's match may not start there.  (A list
     # of spans checked per match was quadratic: 10 ms for a 1000-character line of dates.)
@@ -276,7 +281,7 @@ def _stamps(text: str) -> list[_Stamp]:
         updated = bool(_UPDATED_MARK.search(lead)) and not _PUBLISHED_MARK.search(lead.split(":")[-1])
         stamps.append(_Stamp(iso, has_time, updated, m.start(), end))
         previous_end = end
-    return stamps
+    return tuple(stamps)
 
 
 def _other_words(text: str, stamps: list[_Stamp]) -> int:
@@ -322,7 +327,7 @@ def _dates(meta: list[str], now: datetime | None) -> tuple[str | None, str | Non
     update_line_before = False
     for text in meta:
         stamps = _stamps(text)
-        if stamps and _other_words(text, stamps) <= DATE_LINE_MAX_OTHER_WORDS:
+        if _is_date_line(text):
             for stamp in stamps:
                 is_update = stamp.updated or (update_line_before and stamp is stamps[0])
                 (updated if is_update else published).append(stamp)
@@ -653,9 +658,17 @@ def _clean_name(part: str) -> str:
     return part.strip(" :;,|()[]-–—\"'")
 
 
-def _names(value: str, strict: bool) -> tuple[list[str], list[str], bool]:
+def _names(value: str, strict: bool) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     """(names, media, clean): the names in a byline value, media named beside them, and whether
-    every part was a name, a media name or a role word (else the value is not a byline)."""
+    every part was a name, a media name or a role word (else the value is not a byline).
+
+    Remembered like the line tests: the byline steps read the same values (a site's bylines, its
+    date lines) again and again."""
+    return _read_names(value, strict) if len(value) <= MAX_META_CHARS else _read_names.__wrapped__(value, strict)
+
+
+@functools.lru_cache(maxsize=PREDICATE_CACHE_LINES)
+def _read_names(value: str, strict: bool) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
     value = _ROLE_PREFIX.sub("", value.strip(" :"))
     names, media, clean = [], [], True
     for raw in _PART_SPLIT.split(value):
@@ -670,7 +683,7 @@ def _names(value: str, strict: bool) -> tuple[list[str], list[str], bool]:
             names.append(part)
         else:
             clean = False
-    return names, media, clean
+    return tuple(names), tuple(media), clean
 
 
 @dataclass
@@ -767,23 +780,36 @@ def _read_labelled(labelled: list[tuple[re.Match | None, str]], out: _Bylines) -
 def _read_tail(text: str, out: _Bylines) -> None:
     """A byline glued to the end of the last body paragraph (before a copyright notice, if any)."""
     tail = text[-TAIL_BYLINE_CHARS:]
-    notice = _TAIL_NOTICE.search(tail)
+    notice = _TAIL_NOTICE.search(tail) if _may_hold_notice(tail) else None
     if notice:
         tail = tail[: notice.start()]
-    m = _TAIL_BYLINE.search(tail)
-    if m:
-        # "Reporter: Nama/Merdeka.com": a media credit may follow the name.
-        parts = [_names(s, strict=False) for s in _segments(m["value"]) if not _is_media(s.strip())]
-        if parts and all(clean for _, _, clean in parts):
-            out.add(_role_of(m["label"]), [n for names, _, _ in parts for n in names])
-        return
-    if _read_tail_labels(tail, out):
-        return
+    # A glued byline and labelled credits both have a colon after the label: most last paragraphs
+    # have none, and are spared the two searches.
+    if ":" in tail:
+        m = _TAIL_BYLINE.search(tail)
+        if m:
+            # "Reporter: Nama/Merdeka.com": a media credit may follow the name.
+            parts = [_names(s, strict=False) for s in _segments(m["value"]) if not _is_media(s.strip())]
+            if parts and all(clean for _, _, clean in parts):
+                out.add(_role_of(m["label"]), [n for names, _, _ in parts for n in names])
+            return
+        if _read_tail_labels(tail, out):
+            return
     m = _TAIL_PAREN.search(tail)
     if m and "/" not in m["inner"]:
         names, _, clean = _names(m["inner"], strict=True)
         if clean and len(names) == 1:
             out.paren_names.append(names[0])
+
+
+def _may_hold_notice(tail: str) -> bool:
+    """Whether _TAIL_NOTICE could match: a cheap test that lets no match through.  Case-insensitive
+    matching takes a letter for its lower case (and "i", "s" for "ı", "ſ" too), so the lower-cased
+    tail holds "copyr" or "hak c" wherever one of the words is."""
+    if "©" in tail or "(" in tail:
+        return True
+    lowered = tail.lower()
+    return "copyr" in lowered or "hak c" in lowered
 
 
 def _capitalised(name: str) -> bool:
@@ -900,9 +926,13 @@ def _header_zone_meta(lines: list[tuple[str, str]], zone: range) -> list[tuple[s
     alone on its line ("Editor", "Redaktur" / ":") and the names under it."""
     out = list(lines)
     texts = _Texts(lines)
-    role_line = [label != "body" and _is_role_line(text) for text, label in lines]
+    role_line = _role_lines(lines)
     tail = _tail_zone(lines)
-    for i, (text, label) in enumerate(lines):
+    # Only lines in the header zone or the tail zone, role lines and the two lines under each can
+    # change: the others are passed by (most of a page).
+    under = {j for i in compress(range(len(lines)), role_line) for j in (i, i + 1, i + 2) if j < len(lines)}
+    for i in sorted(under.union(zone, tail)):
+        text, label = lines[i]
         if i in tail and label in ("chrome", "body") and _is_credit_line(texts[i], label):
             out[i] = (text, "meta")  # a credit the classifier kept as the last paragraph or dropped
             continue
@@ -930,6 +960,7 @@ class _Texts:
         return self._done[i]
 
 
+@_remembered
 def _is_byline_name(text: str) -> bool:
     return len(text.split()) <= BYLINE_NAME_MAX_WORDS and _is_name(text, strict=True)
 
@@ -978,6 +1009,14 @@ def _is_credit_line(text: str, label: str) -> bool:
     return bool(out.authors or out.editors or out.paren_names)
 
 
+def _role_lines(lines: list[tuple[str, str]]) -> list[bool]:
+    """Per line, whether it is a role label alone on its line and not a body line (asked of every
+    line: the remembered test is called without its wrapper, on the short lines only)."""
+    is_role_line = _is_role_line.short
+    return [len(text) <= ROLE_LINE_MAX_CHARS and label != "body" and is_role_line(text) for text, label in lines]
+
+
+@_remembered
 def _is_role_line(text: str) -> bool:
     """A role label alone on its line: "Editor", "Penulis :", "Redaktur"."""
     return len(text) <= ROLE_LINE_MAX_CHARS and bool(_ROLE_LINE.match(text))
@@ -1110,10 +1149,13 @@ def _paragraph_start(lines: list[tuple[str, str]]) -> int:
 
 def _in_a_row(lines: list[tuple[str, str]], i: int) -> bool:
     """One of a row of buttons or links that start alike ("Share on Facebook" / "Share on Twitter")."""
-    start = lines[i][0].split()[:TITLE_ROW_WORDS]
-    return any(
-        0 <= j < len(lines) and lines[j][0].split()[:TITLE_ROW_WORDS] == start for j in (i - 1, i + 1)
-    )
+    start = _row_key(lines[i][0])
+    return any(0 <= j < len(lines) and _row_key(lines[j][0]) == start for j in (i - 1, i + 1))
+
+
+def _row_key(text: str) -> list[str]:
+    """The first TITLE_ROW_WORDS words (split no further: a paragraph has hundreds)."""
+    return text.split(None, TITLE_ROW_WORDS)[:TITLE_ROW_WORDS]
 
 
 def _choose_title(lines: list[tuple[str, str]]) -> int | None:
@@ -1123,9 +1165,10 @@ def _choose_title(lines: list[tuple[str, str]]) -> int | None:
     model_title = next(
         (i for i, (text, label) in enumerate(lines) if label == "title" and not _is_header_line(text)), None
     )
+    headline_shaped = _headline_shaped.short  # (the texts are cut to MAX_META_CHARS)
     candidates = [
         i for i in zone
-        if not _in_a_row(lines, i) and _headline_shaped(lines[i][0][:MAX_META_CHARS])
+        if headline_shaped(lines[i][0][:MAX_META_CHARS]) and not _in_a_row(lines, i)
         # A caption with its credit is a caption; without one it may be the headline mislabelled.
         and not (lines[i][1] == "caption" and _TRAILING_CREDIT.search(lines[i][0][:MAX_META_CHARS]))
     ]
@@ -1166,10 +1209,10 @@ def _is_header_line(text: str) -> bool:
 def _with_title(lines: list[tuple[str, str]], at: int | None) -> list[tuple[str, str]]:
     """The lines with the chosen headline as the one `title` line (for fields only); a date line or
     byline the classifier called the title is read as meta."""
-    out = [
-        (text, ("meta" if _is_header_line(text) else "chrome") if label == "title" else label)
-        for text, label in lines
-    ]
+    out = list(lines)
+    for i in [i for i, (_, label) in enumerate(lines) if label == "title"]:
+        text = lines[i][0]
+        out[i] = (text, "meta" if _is_header_line(text) else "chrome")
     if at is not None:
         out[at] = (out[at][0], "title")
     return out
@@ -1187,8 +1230,9 @@ def extract(lines: Sequence[tuple[str, str]], now: datetime | None = None) -> Fi
     if not isinstance(now, datetime):
         now = None
     # The header zone's dates first: a related article's date labelled meta elsewhere must not win.
-    order = [*zone, *(i for i in range(len(lines)) if i not in zone)]
-    meta = [lines[i][0][:MAX_META_CHARS] for i in order if lines[i][1] == "meta"]
+    meta_at = [i for i, (_, label) in enumerate(lines) if label == "meta"]
+    order = [i for i in meta_at if i in zone] + [i for i in meta_at if i not in zone]
+    meta = [lines[i][0][:MAX_META_CHARS] for i in order]
     published, updated = _safe(lambda: _dates(meta, now), (None, None))
     bylines = _safe(lambda: _bylines(lines), _Bylines())
     dateline = _safe(lambda: _first_dateline(lines), None)

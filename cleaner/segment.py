@@ -18,7 +18,7 @@ class Segmented:
 
     @property
     def content_lines(self) -> list[str]:
-        return [self.lines[i] for i in self.content]
+        return list(map(self.lines.__getitem__, self.content))
 
 
 def split_lines(text: str) -> list[str]:
@@ -32,7 +32,7 @@ def segment_lines(lines) -> Segmented:
     blank = [True, *map(operator.not_, map(str.strip, lines)), True]
     content = tuple(compress(range(len(lines)), map(operator.not_, blank[1:-1])))
     before = tuple(map(blank.__getitem__, content))  # blank[i] is line i - 1
-    after = tuple(blank[i + 2] for i in content)
+    after = tuple(map(blank[2:].__getitem__, content))  # blank[i + 2] is line i + 1
     return Segmented(lines, content, before, after)
 
 

@@ -49,7 +49,7 @@ def viterbi(emissions: np.ndarray, transitions: np.ndarray, start: np.ndarray) -
         return path
     top2 = np.partition(emissions, k - 2, axis=1)[:, k - 2:]
     margin = top2[:, 1] - top2[:, 0]
-    spread = max(np.ptp(transitions), np.ptp(start))
+    spread = max(transitions.max() - transitions.min(), start.max() - start.min())  # (np.ptp, for less)
     uncertain = ~(margin > 2 * spread)
     if not uncertain.any():
         return path
@@ -57,5 +57,9 @@ def viterbi(emissions: np.ndarray, transitions: np.ndarray, start: np.ndarray) -
     for a, b in zip(edges[::2], edges[1::2]):
         entry = start if a == 0 else transitions[path[a - 1]]
         exit_ = None if b == n else transitions[:, path[b]]
+        if b - a == 1:  # one uncertain line between fixed labels, as viterbi_full scores it
+            score = entry + emissions[a]
+            path[a] = (score if exit_ is None else score + exit_).argmax()
+            continue
         path[a:b] = viterbi_full(emissions[a:b], transitions, entry, exit_)
     return path

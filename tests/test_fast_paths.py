@@ -101,10 +101,14 @@ def test_labels_do_not_depend_on_the_line_cache():
 
 
 def _pinned_bytes(extractor: F.FeatureExtractor) -> int:
-    """Bytes of the arrays the line cache keeps alive (the arrays its entries are views of)."""
+    """Bytes of the rows and token ids the line cache keeps alive (for entries that are arrays,
+    the arrays they are views of)."""
     bases = {}
     for row, tokens, *_ in extractor._lines.values():
         for arr in (row, tokens):
+            if isinstance(arr, bytes):
+                bases[id(arr)] = len(arr)
+                continue
             base = arr.base if arr.base is not None else arr
             bases[id(base)] = base.nbytes
     return sum(bases.values())

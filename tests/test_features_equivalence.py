@@ -237,6 +237,17 @@ def test_small_chunks_and_short_line_limits(monkeypatch):
     _assert_same(FILLER + EXOTIC_LINES + EDGE_LINES[:50])
 
 
+@pytest.mark.parametrize("by_line_below", [0, 10**9])
+def test_token_ids_numpy_and_line_by_line(monkeypatch, by_line_below):
+    """Sparse tokens hashed all with numpy, or all line by line (the batch picks by line count)."""
+    monkeypatch.setattr(features, "_TOKENS_BY_LINE", by_line_below, raising=False)
+    for doc in list(iter_docs(FIXTURES))[:8]:
+        _assert_doc(doc)
+    _assert_same(FILLER + EXOTIC_LINES + EDGE_LINES)
+    rng = random.Random(7)
+    _assert_same([_random_line(rng, _PIECES + _RARE_PIECES) for _ in range(300)])
+
+
 def test_other_lexicons():
     """Lexicons that are not plain alternations of phrases (the batch runs their patterns as they are)."""
     odd = lexicon.Lexicon(

@@ -769,3 +769,20 @@ def test_dateline_is_not_looked_for_deep_in_the_story():
     lines += [(f"Paragraf ke-{i} tentang harga ikan yang naik turun setiap pekan.", "body") for i in range(3)]
     lines += [("Jakarta (ANTARA) - Kalimat ini jauh di tengah cerita, bukan dateline.", "body")]
     assert extract(lines).location is None
+
+
+def test_the_notice_prefilter_lets_every_notice_through():
+    import random
+
+    from cleaner import fields
+
+    notices = ["Copyright © ANTARA 2025", "COPYRIGHT 2024", "hak cipta dilindungi", "HAK CIPTA", "(c) 2024",
+               "(C)2019 Kompas", "© 2024", "Hak cipta", "\u212aompas hak cipta", "ha\u212a cipta", "copyrıght",
+               "Hak Cıpta", "hak cipta"]
+    rng = random.Random(3)
+    alphabet = "abchikoprtyACHKOPRTY ()©ıſ\u212a\u0130 0123456789.,"
+    texts = notices + ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 40))) for _ in range(20000)]
+    for text in texts:
+        if fields._TAIL_NOTICE.search(text):
+            assert fields._may_hold_notice(text), text
+    assert not fields._may_hold_notice("Harga beras naik lagi minggu ini, kata warga.")

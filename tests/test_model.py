@@ -97,3 +97,71 @@ def test_a_page_without_an_article_keeps_no_caption(monkeypatch):
 def test_a_one_paragraph_story_is_kept_when_it_scores_below_chrome(monkeypatch):
     assert _label_with(monkeypatch, _NO_BODY, [40, 149, 138]) == ["chrome", "body", "chrome"]
     assert _label_with(monkeypatch, _NO_BODY, [40, 5000, 138])[1] == "body"
+@pytest.mark.parametrize("labels", [1, 2, 5, 7, 8, 12])
+def test_softmax_gives_the_bits_of_the_textbook_formula(labels):
+    import numpy as np
+
+    rng = np.random.default_rng(labels)
+    for lines in (0, 1, 3, 400):
+        logits = rng.normal(scale=rng.choice([0.01, 1.0, 30.0]), size=(lines, labels))
+        z = np.exp(logits - logits.max(axis=1, keepdims=True))
+        want = z / z.sum(axis=1, keepdims=True)
+        got = model_io.softmax(logits)
+        assert got.shape == want.shape and got.flags.c_contiguous
+        assert np.array_equal(got, want)
+
+
+def test_main_block_skips_closed_stretches_without_changing_the_answer():
+    import numpy as np
+
+    def full_scan(body):
+        best, best_span, total, start = 0.0, (0, -1), 0.0, 0
+        for i, value in enumerate((body - 0.5).tolist()):
+            if total <= 0:
+                total, start = 0.0, i
+            total += value
+            if total > best:
+                best, best_span = total, (start, i)
+        return best_span
+
+    rng = np.random.default_rng(11)
+    near_half = [0.5, 0.5 + 2**-52, 0.5 - 2**-53, 1.0, 0.0]
+    for k in range(4000):
+        n = int(rng.integers(0, 60))
+        body = (rng.random(n), rng.choice([0.0, 0.25, 0.5, 0.75, 1.0], size=n), rng.choice(near_half, size=n),
+                np.clip(rng.normal(0.5, 0.01, size=n), 0, 1))[k % 4]
+        assert model_io._main_block(body) == full_scan(body)
+
+
+def test_one_title_as_the_mask_by_mask_definition():
+    import numpy as np
+
+    from cleaner.fixtures import LABELS
+
+    title, body, chrome = LABELS.index("title"), LABELS.index("body"), LABELS.index("chrome")
+
+    def by_masks(path, probs, lengths):
+        positions = np.arange(len(path))
+        body_lines = positions[path == body]
+        if len(body_lines):
+            near = (positions <= body_lines[0]) & (positions >= body_lines[0] - model_io.TITLE_SEARCH_LINES)
+        else:
+            near = positions >= 0  # no paragraph: the whole page
+        p_title = np.where((lengths <= model_io.TITLE_MAX_CHARS) & near, probs[:, title], 0.0)
+        best = int(p_title.argmax())
+        path[(path == title) & (positions != best)] = chrome
+        if p_title[best] >= model_io.TITLE_MIN_PROB and (path[best] != body or p_title[best] > probs[best, body]):
+            path[best] = title
+
+    rng = np.random.default_rng(5)
+    for k in range(3000):
+        n = int(rng.integers(1, 120))
+        path = rng.choice(len(LABELS), size=n, p=rng.dirichlet(np.ones(len(LABELS))))
+        probs = rng.dirichlet(np.ones(len(LABELS)), size=n)
+        if k % 3 == 0:
+            probs[:, title] = rng.choice([0.0, model_io.TITLE_MIN_PROB, 0.3], size=n)
+        lengths = rng.choice([50.0, 200.0, 201.0, 500.0], size=n)
+        want, got = path.copy(), path.copy()
+        by_masks(want, probs, lengths)
+        model_io.Model._one_title(got, probs, lengths)
+        assert np.array_equal(want, got)
