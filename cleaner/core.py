@@ -7,8 +7,6 @@ from functools import lru_cache
 from itertools import compress, repeat
 from typing import NamedTuple
 
-import numpy as np
-
 from cleaner import features, fields, glued, html, lexicon
 from cleaner import model as model_io
 from cleaner.config import Config
@@ -160,7 +158,6 @@ class Cleaner:
             self._dom_features = domfeatures.DomFeatureExtractor(self._features)
         feats = self._dom_features.page(page)
         label_ids, scores = self._html_model.label(feats)
-        label_ids = _without_forced_body(self._html_model, feats, label_ids)
         meta = pagemeta.read(root) if root is not None else None
         # tolist(): Python numbers at once, not one numpy scalar per line.
         return self._article(page.texts, [LABELS[i] for i in label_ids.tolist()], scores.tolist(), page_meta=meta)
@@ -221,29 +218,6 @@ def _lines(texts, labels, scores, split: dict) -> tuple[Line, ...]:
     for i, line in split.items():
         out[i] = out[i]._replace(spans=line.spans)
     return tuple(out)
-
-
-def _without_forced_body(model: model_io.Model, feats, label_ids):
-    """The labels with the one body line that the model keeps when decoding chose none put back to
-    the decoded label, when that is caption or the line sits between two captions.  A scraped text is
-    an article, but a page may have no article text at all (a photo gallery): there a caption is not
-    to become the body.  A lone paragraph elsewhere still becomes the body (single-paragraph news)."""
-    from cleaner.sequence import viterbi
-
-    body = LABELS.index("body")
-    at = [i for i, label in enumerate(label_ids) if label == body]
-    if len(at) != 1:
-        return label_ids
-    emissions = np.log(np.clip(model.probabilities(feats), 1e-9, 1.0)) - model.prior_weight * model.prior
-    emissions[feats.lengths > model_io.TITLE_MAX_CHARS, LABELS.index("title")] = -np.inf
-    path = viterbi(emissions, model.transitions, model.start)
-    caption, i = LABELS.index("caption"), at[0]
-    among_captions = 0 < i < len(path) - 1 and path[i - 1] == caption and path[i + 1] == caption
-    if (path == body).any() or not (path[i] == caption or among_captions):
-        return label_ids
-    out = label_ids.copy()
-    out[i] = path[i]
-    return out
 
 
 def clean(doc: str | bytes, config: Config | None = None) -> Article:

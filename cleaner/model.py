@@ -36,7 +36,8 @@ TITLE_MAX_CHARS = 200
 # paragraph articles (a whole story in one line, a one-paragraph brief) otherwise vanish whenever
 # their one line scores a little below another label, and their paragraph is the longest text on
 # the page.  A page with no article at all (a photo gallery, a newsletter sign-up page; the gold
-# body is empty) kept one of its many captions this way, while longer captions stood beside it.
+# body is empty) kept one of its many captions this way, while longer captions stood beside it;
+# nor is a line decoded as a caption, or standing between two captions, taken for the story.
 MIN_FALLBACK_BODY_CHARS = 80
 
 # An article has one headline (LABELS.md: copies in share bars and related boxes are chrome).  The
@@ -96,8 +97,10 @@ def _sparse_sums(weights: np.ndarray, ids: np.ndarray, offsets: np.ndarray) -> n
 BLAS_SINGLE_THREAD_WORK = 4 * 65536
 
 
-def _nonzero(flags: np.ndarray) -> np.ndarray:
-    return flags.nonzero()[0]
+def _captioned(path: np.ndarray, i: int) -> bool:
+    """Whether line i is decoded as a caption or stands between two captions."""
+    caption = LABELS.index("caption")
+    return path[i] == caption or (0 < i < len(path) - 1 and path[i - 1] == caption == path[i + 1])
 
 
 def _product(dense: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -262,7 +265,7 @@ class Model:
         if not (path == body).any():
             candidates = np.where(feats.lengths >= MIN_FALLBACK_BODY_CHARS, probs[:, body], -1.0)
             best = int(candidates.argmax())
-            if candidates[best] > 0 and feats.lengths[best] == feats.lengths.max():
+            if candidates[best] > 0 and feats.lengths[best] == feats.lengths.max() and not _captioned(path, best):
                 path[best] = body
         return path, probs[np.arange(len(path)), path]
 
@@ -280,7 +283,7 @@ class Model:
         p_title = np.zeros(len(path))
         p_title[near] = np.where(lengths[near] <= TITLE_MAX_CHARS, probs[near, title], 0.0)
         best = int(p_title.argmax())
-        titles = _nonzero(path == title)
+        titles = np.flatnonzero(path == title)
         path[titles[titles != best]] = chrome
         if p_title[best] >= TITLE_MIN_PROB and (path[best] != body or p_title[best] > probs[best, body]):
             path[best] = title

@@ -165,3 +165,9 @@ def test_one_title_as_the_mask_by_mask_definition():
         by_masks(want, probs, lengths)
         model_io.Model._one_title(got, probs, lengths)
         assert np.array_equal(want, got)
+
+
+def test_a_caption_is_not_taken_for_the_story(monkeypatch):
+    # The longest line, decoded as a caption (caption likelier than chrome): not the page's story.
+    captioned = [[0.01, 0.01, 0.10, 0.01, 0.87], [0.01, 0.01, 0.30, 0.60, 0.08], [0.01, 0.01, 0.20, 0.01, 0.77]]
+    assert "body" not in _label_with(monkeypatch, captioned, [40, 300, 138])
